@@ -2,7 +2,7 @@
  * Turn zod issues on a merged config into messages that name the file, the key path and what is
  * allowed, e.g. `config/runtime.yaml: safety.mode: expected one of allow|ask|deny, got "sometimes"`.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { getAtPath } from "./merge.ts";
 
 type Issue = z.core.$ZodIssue;
@@ -69,7 +69,7 @@ function expectedText(issue: Issue, schema: AnySchema): string {
     case "invalid_type": {
       const target = schemaAt(schema, issue.path);
       const wrapped = schemaAt(schema, issue.path, false);
-      const nullable = wrapped === undefined ? false : wrapped.safeParse(null).success;
+      const nullable = wrapped === undefined ? false : z.safeParse(wrapped, null).success;
       const base = issue.expected === "number" && isIntSchema(target) ? "an integer" : `a ${issue.expected}`;
       return `expected ${base}${nullable ? " or null" : ""}`;
     }
@@ -84,7 +84,7 @@ function expectedText(issue: Issue, schema: AnySchema): string {
 
 function isIntSchema(schema: AnySchema | undefined): boolean {
   if (!schema) return false;
-  return schema.safeParse(1).success && !schema.safeParse(1.5).success;
+  return z.safeParse(schema, 1).success && !z.safeParse(schema, 1.5).success;
 }
 
 export function describeIssues(

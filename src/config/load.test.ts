@@ -50,7 +50,7 @@ describe("embedded defaults", () => {
     expect(overlayPaths).toEqual([]);
     expect(envFile).toBeNull();
     expect(sources["run.max_steps"]).toBe("embedded_default");
-    expect(sources["sandbox.default_policy"]).toBe("preset:dev");
+    expect(sources["sandbox.default_policy"]).toBe("embedded_default");
   });
 });
 
@@ -183,7 +183,7 @@ describe("sandbox.profile presets", () => {
       expect(config.sandbox.os.seatbelt.profile).toBe(seatbelt);
       expect(config.sandbox.os.bubblewrap.unshare_net).toBe(true);
       expect(config.sandbox.os.bubblewrap.bwrap_path).toBe("bwrap");
-      expect(sources["sandbox.default_policy"]).toBe(`preset:${profile}`);
+      expect(sources["sandbox.default_policy"]).toBe(profile === "dev" ? "embedded_default" : `preset:${profile}`);
       expect(sources["sandbox.os.bubblewrap.bwrap_path"]).toBe("embedded_default");
     });
   }

@@ -66,6 +66,7 @@ export function applySandboxPreset(
   for (const [path, value] of Object.entries(SANDBOX_PRESETS[profile])) {
     const setBy = provenanceOf(provenance, path);
     if (setBy !== undefined && setBy !== options.baselineLabel) continue;
+    if (getAtPath(merged, path.split(".")) === value) continue; // same as the baseline: nothing to record
     setAtPath(merged, path.split("."), value);
     provenance.set(path, label);
   }

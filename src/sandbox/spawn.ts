@@ -90,7 +90,7 @@ export async function runProcess(argv: readonly string[], options: SpawnOptions)
   const child = Bun.spawn([...argv], {
     cwd: options.cwd,
     env: options.env,
-    stdin: options.stdin === undefined ? "ignore" : new Blob([options.stdin]),
+    stdin: options.stdin === undefined ? "ignore" : new Blob([options.stdin as string]),
     stdout: "pipe",
     stderr: "pipe",
     detached: true,
@@ -126,7 +126,7 @@ export async function runProcess(argv: readonly string[], options: SpawnOptions)
   if (killTimer) clearTimeout(killTimer);
   return {
     exitCode: child.signalCode ? null : child.exitCode,
-    signal: child.signalCode ?? null,
+    signal: child.signalCode ? String(child.signalCode) : null,
     stdout: out.text(),
     stderr: err.text(),
     truncated: out.truncated || err.truncated,

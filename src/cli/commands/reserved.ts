@@ -1,0 +1,67 @@
+/**
+ * Subcommands whose names are reserved in this release. They answer --help with what they will do
+ * and refuse to run with a clear message (exit 2) instead of pretending.
+ */
+import { UsageError } from "../../util/errors.ts";
+import type { CliCommand } from "../command.ts";
+import { WORKSPACE_FLAGS } from "../common.ts";
+
+function reserved(name: string, summary: string, subcommands: { name: string; summary: string }[], examples: string[]): CliCommand {
+  return {
+    name,
+    help: {
+      usage: `skills-runtime ${name} <command> [flags]`,
+      summary,
+      details: `This command group is reserved in this release: its subcommands are listed for reference and are not available yet.`,
+      subcommands,
+      flags: WORKSPACE_FLAGS,
+      examples,
+    },
+    async run() {
+      throw new UsageError(
+        `this command is not available in this release yet (reserved for: ${subcommands.map((s) => s.name).join(", ")}). Run \`skills-runtime --help\` for what works today.`,
+      );
+    },
+  };
+}
+
+export const skillsCommand = reserved(
+  "skills",
+  "Validate skills configuration, scan skill sources and extract mentions.",
+  [
+    { name: "preflight", summary: "Check the skills config without I/O (exit 10 errors, 12 warnings)." },
+    { name: "scan", summary: "Scan the configured sources and print the report (exit 11 errors, 12 warnings)." },
+    { name: "mentions", summary: "Print the $[namespace].skill mentions found in a text." },
+  ],
+  ["skills-runtime skills scan --pretty"],
+);
+
+export const toolsCommand = reserved(
+  "tools",
+  "Run one builtin tool directly, outside an agent run (exit codes 20-27 by error kind).",
+  [
+    { name: "list-dir", summary: "List a directory of the workspace." },
+    { name: "read-file", summary: "Read a slice of a file." },
+    { name: "shell", summary: "Run a command (needs --yes)." },
+    { name: "exec-command", summary: "Start an interactive PTY session (needs --yes)." },
+  ],
+  ["skills-runtime tools list-dir --dir-path ."],
+);
+
+export const runsCommand = reserved(
+  "runs",
+  "Inspect recorded runs: list, show a timeline, metrics, fork and replay.",
+  [
+    { name: "list", summary: "List the runs of the workspace." },
+    { name: "show", summary: "Print the timeline of a run." },
+    { name: "metrics", summary: "Summarise a run's WAL (exit 20/22/23 on errors)." },
+  ],
+  ["skills-runtime runs metrics --run-id run_123 --pretty"],
+);
+
+export const runCommand = reserved(
+  "run",
+  "Run one task with the agent and stream the answer.",
+  [],
+  ['skills-runtime run "Summarise README.md"'],
+);

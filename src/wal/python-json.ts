@@ -1,0 +1,69 @@
+/**
+ * JSON text as Python's `json.dumps(value, ensure_ascii=False)` writes it: keys in insertion
+ * order, default separators `", "` / `": "` (or compact `","` / `":"`), non-ASCII kept as is.
+ * This is the format of the reference's WAL lines and tool messages.
+ *
+ * Numbers: integers print as digits; other numbers follow Python's float repr (shortest
+ * round-trip digits, exponent form below 1e-4 as `1e-05`). JavaScript cannot tell `1.0` from `1`,
+ * so a float with an integral value prints as `1` (readers do not care). Non-finite numbers print
+ * as `null` (Python would write `NaN`, which JSON readers reject). `undefined` object entries are
+ * skipped and become `null` in arrays, as with `JSON.stringify`.
+ */
+
+export interface PythonJsonOptions {
+  /** `compact` gives `separators=(",", ":")`; the default is Python's `", "` / `": "`. */
+  compact?: boolean;
+}
+
+/** Python's float repr for a finite, non-integral number. */
+function pythonFloat(n: number): string {
+  const abs = Math.abs(n);
+  if (abs >= 1e-4 && abs < 1e16) return String(n);
+  // toExponential() without a digit count gives the shortest round-trip mantissa.
+  const [mantissa, exponent] = n.toExponential().split("e") as [string, string];
+  const sign = exponent.startsWith("-") ? "-" : "+";
+  const digits = exponent.replace(/^[+-]/, "").padStart(2, "0");
+  return `${mantissa}e${sign}${digits}`;
+}
+
+function pythonNumber(n: number): string {
+  if (!Number.isFinite(n)) return "null";
+  if (Number.isInteger(n)) {
+    if (Object.is(n, -0)) return "0";
+    return Math.abs(n) < 1e21 ? String(n) : BigInt(n).toString();
+  }
+  return pythonFloat(n);
+}
+
+/** Serialise a JSON-like value the way Python's `json.dumps(..., ensure_ascii=False)` does. */
+export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {}): string {
+  const itemSep = options.compact ? "," : ", ";
+  const keySep = options.compact ? ":" : ": ";
+  const walk = (v: unknown, inArray: boolean): string | undefined => {
+    if (v === null) return "null";
+    switch (typeof v) {
+      case "string":
+        return JSON.stringify(v);
+      case "number":
+        return pythonNumber(v);
+      case "boolean":
+        return v ? "true" : "false";
+      case "bigint":
+        return v.toString();
+      case "undefined":
+      case "function":
+      case "symbol":
+        return inArray ? "null" : undefined;
+    }
+    if (Array.isArray(v)) return `[${v.map((item) => walk(item, true) ?? "null").join(itemSep)}]`;
+    const maybeJson = v as { toJSON?: () => unknown };
+    if (typeof maybeJson.toJSON === "function") return walk(maybeJson.toJSON(), inArray);
+    const parts: string[] = [];
+    for (const [key, item] of Object.entries(v as Record<string, unknown>)) {
+      const text = walk(item, false);
+      if (text !== undefined) parts.push(`${JSON.stringify(key)}${keySep}${text}`);
+    }
+    return `{${parts.join(itemSep)}}`;
+  };
+  return walk(value, false) ?? "null";
+}
