@@ -28,7 +28,7 @@ function allowedHosts(options: SecurityOptions): Set<string> {
 export function securityMiddleware(options: SecurityOptions): MiddlewareHandler {
   const hosts = allowedHosts(options);
   return async (c, next) => {
-    const host = c.req.header("host") ?? "";
+    const host = c.req.header("host") ?? new URL(c.req.url).host;
     if (!hosts.has(host)) {
       return c.json({ detail: { kind: "forbidden", message: `Host "${host}" is not allowed`, details: { allowed: [...hosts] } } }, 403);
     }
