@@ -28,7 +28,7 @@ const FileToolCall = z.strictObject({
   raw_arguments: z.string().optional(),
 });
 
-const FileEvent = z.union([
+const FileEvent = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("text_delta"), text: z.string() }),
   z.strictObject({ type: z.literal("tool_calls"), tool_calls: z.array(FileToolCall).min(1) }),
   z.strictObject({

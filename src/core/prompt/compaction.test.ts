@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { sha256Hex } from "../../util/canonical-json.ts";
-import type { ChatMessage } from "./chat-message.ts";
+import type { ChatMessage } from "../../llm/protocol.ts";
 import {
   buildCompactionRequest,
   buildHandoffArtifact,
@@ -55,7 +55,7 @@ describe("clipMiddle", () => {
 describe("renderTranscript", () => {
   test("renders roles, tool calls and tool results as separated blocks", () => {
     const out = renderTranscript(
-      [{ role: "system", content: "SYS" }, { role: "user", content: "hi" }, callMessage, toolMessage("out")],
+      [{ role: "system", content: "SYS" }, { role: "developer", content: "DEV" }, { role: "user", content: "hi" }, callMessage, toolMessage("out")],
       10_000,
     );
     const blocks = out.split(TRANSCRIPT_SEPARATOR);
@@ -64,6 +64,7 @@ describe("renderTranscript", () => {
     expect(blocks[1]).toBe('ASSISTANT\nRunning the tests.\n[tool call c1] shell_exec {"argv":["bun","test"]}');
     expect(blocks[2]).toBe("TOOL RESULT tool_call_id=c1 ok=false error_kind=exit_code\nstdout:\nout\nstderr:\nboom");
     expect(out).not.toContain("SYS");
+    expect(out).not.toContain("DEV");
   });
 
   test("clips each tool output to 800 chars", () => {

@@ -9,7 +9,8 @@
  * Lengths are UTF-16 code units; a cut never splits a surrogate pair.
  */
 import { sha256Hex } from "../../util/canonical-json.ts";
-import { contentText, type AssistantMessage, type ChatMessage } from "./chat-message.ts";
+import type { ChatMessage } from "../../llm/protocol.ts";
+import { contentText, plainContent } from "./message-content.ts";
 import { renderTemplate } from "./templates.ts";
 import systemTemplate from "./templates/compaction/system.md" with { type: "text" };
 import userTemplate from "./templates/compaction/user.md" with { type: "text" };
@@ -71,9 +72,10 @@ function renderToolResult(toolCallId: string, content: string): string {
 function renderMessage(message: ChatMessage): string | null {
   switch (message.role) {
     case "system":
+    case "developer":
       return null;
     case "tool":
-      return renderToolResult(message.tool_call_id, message.content);
+      return renderToolResult(message.tool_call_id, contentText(message));
     case "user":
       return `USER\n${contentText(message)}`;
     case "assistant": {
@@ -144,7 +146,7 @@ export function buildHandoffSummary(input: { modelText?: string | null; transcri
 
 /** True for a message that is a handoff summary written by an earlier compaction. */
 export function isHandoffSummary(message: ChatMessage): boolean {
-  return message.role === "assistant" && (message.content ?? "").startsWith(summaryHeader.trimEnd());
+  return message.role === "assistant" && (plainContent(message) ?? "").startsWith(summaryHeader.trimEnd());
 }
 
 /** `artifacts/NNN_handoff_summary.md`, relative to the run directory; `index` is 1-based. */
@@ -194,11 +196,9 @@ export function rebuildHistoryAfterCompaction(input: {
   keepLastMessages: number;
 }): CompactedHistory {
   const keepable = (message: ChatMessage): ChatMessage | null => {
-    if (isHandoffSummary(message)) return null;
-    if (message.role === "user" && typeof message.content === "string" && message.content !== "") return message;
-    if (message.role === "assistant" && typeof message.content === "string" && message.content !== "") {
-      return { role: "assistant", content: message.content };
-    }
+    const text = plainContent(message);
+    if (text === null || isHandoffSummary(message)) return null;
+    if (message.role === "user" || message.role === "assistant") return { role: message.role, content: text };
     return null;
   };
   const tagged = [
@@ -207,7 +207,7 @@ export function rebuildHistoryAfterCompaction(input: {
   ].filter((entry): entry is { m: ChatMessage; after: boolean } => entry.m !== null);
   const keep = Math.max(0, Math.floor(input.keepLastMessages));
   const kept = keep === 0 ? [] : tagged.slice(-keep);
-  const summary: AssistantMessage = { role: "assistant", content: input.summary };
+  const summary: ChatMessage = { role: "assistant", content: input.summary };
   return {
     history: [summary, ...kept.filter((e) => !e.after).map((e) => e.m)],
     turns: kept.filter((e) => e.after).map((e) => e.m),

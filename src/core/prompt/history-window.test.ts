@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { ChatMessage } from "./chat-message.ts";
+import type { ChatMessage } from "../../llm/protocol.ts";
 import { groupHistoryUnits, trimHistory, windowConversation } from "./history-window.ts";
 
 const user = (content: string): ChatMessage => ({ role: "user", content });

@@ -8,7 +8,8 @@
  * exchange would leave the model blind to what it just did (context overflow is handled by
  * compaction instead).
  */
-import { contentLength, type ChatMessage } from "./chat-message.ts";
+import type { ChatMessage } from "../../llm/protocol.ts";
+import { contentLength } from "./message-content.ts";
 
 export interface HistoryLimits {
   maxMessages: number;

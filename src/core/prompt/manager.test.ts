@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { ConfigError } from "../../util/errors.ts";
-import type { ChatMessage } from "./chat-message.ts";
+import type { ChatMessage } from "../../llm/protocol.ts";
 import { buildMessages, DEVELOPER_POLICY_HEADER, renderSkillsList, type BuildMessagesInput } from "./manager.ts";
 
 type Spec = { name: string; description: string };

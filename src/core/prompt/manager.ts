@@ -13,8 +13,8 @@
  * `compacted` behaves like `full` (after compaction the history already is the compacted form).
  */
 import { z } from "zod";
+import type { ChatMessage } from "../../llm/protocol.ts";
 import { ConfigError } from "../../util/errors.ts";
-import type { ChatMessage, UserMessage } from "./chat-message.ts";
 import { windowConversation } from "./history-window.ts";
 import { resolvePromptSettings, shouldInjectSkill } from "./profiles.ts";
 import { PromptSettings, type PromptSettingsInput, type ResolvedPromptSettings } from "./settings.ts";
@@ -143,7 +143,7 @@ export function buildMessages<T extends { name: string }>(input: BuildMessagesIn
     maxMessages: settings.history.max_messages,
     maxChars: settings.history.max_chars,
   });
-  const task: UserMessage = { role: "user", content: input.task };
+  const task: ChatMessage = { role: "user", content: input.task };
   messages.push(...window.before, task, ...window.after);
 
   const historyTotal = (input.history?.length ?? 0) + (input.turns?.length ?? 0);
