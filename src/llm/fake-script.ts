@@ -45,14 +45,18 @@ const FileEvent = z.discriminatedUnion("type", [
 ]);
 type FileEvent = z.infer<typeof FileEvent>;
 
-const FileCall = z.union([
-  z.strictObject({ events: z.array(FileEvent) }),
-  z.strictObject({ text: z.string() }),
-]);
+const FileCall = z
+  .strictObject({ events: z.array(FileEvent).optional(), text: z.string().optional() })
+  .refine((call) => (call.events === undefined) !== (call.text === undefined), {
+    message: 'a call needs exactly one of "events" or "text"',
+  });
 type FileCall = z.infer<typeof FileCall>;
 
-/** The file's shape (before conversion to `FakeCall[]`). */
-export const FakeScriptFile = z.union([z.strictObject({ calls: z.array(FileCall) }), z.array(FileCall)]);
+/** The file's shape (before conversion to `FakeCall[]`); a bare list means `{calls: list}`. */
+export const FakeScriptFile = z.preprocess(
+  (value) => (Array.isArray(value) ? { calls: value } : value),
+  z.strictObject({ calls: z.array(FileCall) }),
+);
 export type FakeScriptFile = z.infer<typeof FakeScriptFile>;
 
 export type FakeScriptFormat = "json" | "yaml";
@@ -86,13 +90,12 @@ function convertEvent(event: FileEvent, nextCallId: () => string): FakeStep {
 
 /** Converts a validated script file into backend calls. */
 export function fakeCallsFromFile(file: FakeScriptFile): FakeCall[] {
-  const calls = Array.isArray(file) ? file : file.calls;
   let counter = 0;
   const nextCallId = () => `fake-call-${++counter}`;
-  return calls.map((call: FileCall) =>
-    "text" in call
+  return file.calls.map((call: FileCall) =>
+    call.text !== undefined
       ? { events: [{ type: "text_delta", text: call.text }, { type: "completed", finish_reason: "stop" }] }
-      : { events: call.events.map((event) => convertEvent(event, nextCallId)) },
+      : { events: (call.events ?? []).map((event) => convertEvent(event, nextCallId)) },
   );
 }
 
@@ -102,7 +105,7 @@ export function loadFakeScript(text: string, format: FakeScriptFormat): FakeCall
   try {
     data = format === "json" ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`Cannot read the fake backend script: it is not valid ${format.toUpperCase()} (${describeError(error)})`);
+    throw new ConfigError(`Cannot read the fake backend script: it is not valid ${format.toUpperCase()} (${describeError(error).split("\n")[0]?.trim().replace(/:$/, "")})`);
   }
   const parsed = FakeScriptFile.safeParse(data);
   if (!parsed.success) {

@@ -81,7 +81,7 @@ export class OpenAIChatBackend implements ChatBackend {
 
   streamChat(request: ChatRequest): AsyncIterable<ChatStreamEvent> {
     const options = this.#options;
-    return streamWithRetry((attempt) => this.#attempt(request, attempt), {
+    return streamWithRetry(() => this.#attempt(request), {
       policy: options.retry,
       provider: this.provider,
       onRetry: request.onRetry,
@@ -123,7 +123,7 @@ export class OpenAIChatBackend implements ChatBackend {
     return response;
   }
 
-  async *#attempt(request: ChatRequest, _attempt: number): AsyncGenerator<ChatStreamEvent, void, undefined> {
+  async *#attempt(request: ChatRequest): AsyncGenerator<ChatStreamEvent, void, undefined> {
     const callerSignal = request.signal;
     const controller = new AbortController();
     const onCallerAbort = () => controller.abort(callerSignal?.reason);
@@ -157,7 +157,7 @@ export class OpenAIChatBackend implements ChatBackend {
         }
         return;
       }
-      const chunks = Stream.fromSSEResponse<unknown>(response, controller)[Symbol.asyncIterator]();
+      const chunks = Stream.fromSSEResponse<unknown>(response, controller, this.#client)[Symbol.asyncIterator]();
       for (;;) {
         arm();
         const next = await chunks.next();
@@ -203,7 +203,7 @@ export class OpenAIChatBackend implements ChatBackend {
     }
     if (error instanceof APIUserAbortError) return cancelledError(error);
     if (error instanceof APIConnectionError) {
-      return requestError(describeError(error.cause ?? error), { afterOutput: ctx.afterOutput, cause: error });
+      return requestError(transportDetail(error.cause ?? error), { afterOutput: ctx.afterOutput, cause: error });
     }
     if (error instanceof APIError) {
       // An `{"error": …}` payload or `event: error` inside the stream.
@@ -223,7 +223,7 @@ export class OpenAIChatBackend implements ChatBackend {
       });
     }
     if (error instanceof TypeError || hasErrnoCode(error)) {
-      return requestError(describeError(error), { afterOutput: ctx.afterOutput, cause: error });
+      return requestError(transportDetail(error), { afterOutput: ctx.afterOutput, cause: error });
     }
     return error;
   }
@@ -247,6 +247,11 @@ function rejectsStreamOptions(error: unknown): boolean {
   if (isContextLengthMessage(error.code, providerMessage(error))) return false;
   if (error.status === 400 || error.status === 422) return true;
   return error.status === 404 && /stream_options|include_usage/i.test(text);
+}
+
+/** The transport failure's message without Bun's "pass `verbose: true`" hint. */
+function transportDetail(error: unknown): string {
+  return describeError(error).replace(/\s*For more information, pass `verbose: true`.*$/s, "");
 }
 
 function hasErrnoCode(error: unknown): boolean {
