@@ -8,18 +8,33 @@
  */
 import { z } from "zod";
 import { utcTimestamp } from "../util/time.ts";
-import { ContextLengthExceededPayload, ContextRecoveryDecidedPayload, BudgetIncreasedPayload } from "./payloads/context.ts";
-import { CompactionStartedPayload, CompactionFailedPayload, ContextCompactedPayload } from "./payloads/context.ts";
-import { CompactionFinishedPayload } from "./payloads/context.ts";
+import { RuntimeError } from "../util/errors.ts";
+import {
+  BudgetIncreasedPayload,
+  CompactionFailedPayload,
+  CompactionFinishedPayload,
+  CompactionStartedPayload,
+  ContextCompactedPayload,
+  ContextLengthExceededPayload,
+  ContextRecoveryDecidedPayload,
+} from "./payloads/context.ts";
 import { HumanRequestPayload, HumanResponsePayload, PlanUpdatedPayload } from "./payloads/human.ts";
-import { LlmRequestStartedPayload, LlmResponseDeltaPayload, LlmUsagePayload } from "./payloads/llm.ts";
-import { LlmRetryScheduledPayload } from "./payloads/llm.ts";
-import { RunStartedPayload, RunCompletedPayload, RunFailedPayload } from "./payloads/run.ts";
-import { RunCancelledPayload, RunWaitingHumanPayload } from "./payloads/run.ts";
-import { SkillInjectedPayload, SkillInjectionSkippedPayload } from "./payloads/skill.ts";
-import { EnvVarRequiredPayload, EnvVarSetPayload } from "./payloads/skill.ts";
-import { ToolCallRequestedPayload, ApprovalRequestedPayload, ApprovalDecidedPayload } from "./payloads/tool.ts";
-import { ToolCallStartedPayload, ToolCallFinishedPayload } from "./payloads/tool.ts";
+import { LlmRequestStartedPayload, LlmResponseDeltaPayload, LlmRetryScheduledPayload, LlmUsagePayload } from "./payloads/llm.ts";
+import {
+  RunCancelledPayload,
+  RunCompletedPayload,
+  RunFailedPayload,
+  RunStartedPayload,
+  RunWaitingHumanPayload,
+} from "./payloads/run.ts";
+import { EnvVarRequiredPayload, EnvVarSetPayload, SkillInjectedPayload, SkillInjectionSkippedPayload } from "./payloads/skill.ts";
+import {
+  ApprovalDecidedPayload,
+  ApprovalRequestedPayload,
+  ToolCallFinishedPayload,
+  ToolCallRequestedPayload,
+  ToolCallStartedPayload,
+} from "./payloads/tool.ts";
 
 /** Payload schema of every event type, in catalogue order (spec 3.3). */
 export const EVENT_PAYLOADS = {
@@ -171,7 +186,7 @@ export interface MakeEventOptions {
 
 /**
  * Build and validate one event. The payload is parsed by its schema (defaults applied, key order
- * normalised); an invalid payload throws the zod error, since it is a programming error.
+ * normalised); an invalid payload throws a `validation` RuntimeError naming the field.
  */
 export function makeEvent<T extends EventType>(
   type: T,
@@ -183,5 +198,13 @@ export function makeEvent<T extends EventType>(
   if (options.turnId != null) event.turn_id = options.turnId;
   if (options.stepId != null) event.step_id = options.stepId;
   event.payload = payload;
-  return AgentEvent.parse(event) as EventOf<T>;
+  const parsed = AgentEvent.safeParse(event);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+    throw new RuntimeError("validation", `Cannot make event "${type}" for run "${runId}": ${where}${issue?.message ?? "invalid"}`, {
+      details: { issues: parsed.error.issues },
+    });
+  }
+  return parsed.data as EventOf<T>;
 }

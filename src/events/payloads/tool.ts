@@ -2,11 +2,14 @@
 import { z } from "zod";
 import { ToolResultPayload } from "../tool-result.ts";
 
+/**
+ * `tool` and `name` carry the same tool name; writers set both. Older reference WALs carry only
+ * `name`, so each is optional on read: use `toolNameOf(payload)`.
+ */
 export const ToolCallRequestedPayload = z.looseObject({
   call_id: z.string(),
-  tool: z.string(),
-  /** Same as `tool` (kept for older readers). */
-  name: z.string(),
+  tool: z.string().optional(),
+  name: z.string().optional(),
   /** Sanitized arguments (spec 3.5 / 5.6). */
   arguments: z.unknown(),
   /** Present (false) only when the model sent arguments that are not valid JSON. */
@@ -45,9 +48,16 @@ export const ToolCallStartedPayload = z.looseObject({
 });
 export type ToolCallStartedPayload = z.infer<typeof ToolCallStartedPayload>;
 
+/** Writers set `tool`; older reference WALs carry `name` instead: use `toolNameOf(payload)`. */
 export const ToolCallFinishedPayload = z.looseObject({
   call_id: z.string(),
-  tool: z.string(),
+  tool: z.string().optional(),
+  name: z.string().optional(),
   result: ToolResultPayload,
 });
 export type ToolCallFinishedPayload = z.infer<typeof ToolCallFinishedPayload>;
+
+/** The tool name of a tool payload: `tool`, else `name` (older WALs), else "". */
+export function toolNameOf(payload: { tool?: string | undefined; name?: string | undefined }): string {
+  return payload.tool || payload.name || "";
+}
