@@ -7,3 +7,16 @@ export { loadConfig, type LoadConfigOptions, type LoadedConfig, type SessionSett
 export { RuntimeConfig } from "./config/schema.ts";
 export { buildDoctorReport, type DoctorReport } from "./core/doctor.ts";
 export { ConfigError, RuntimeError, type ErrorKind } from "./util/errors.ts";
+export { Agent, newRunId, type AgentOptions, type RunOptions, type RunResult, type RunStatus } from "./core/agent.ts";
+export type { HumanIO } from "./core/run-context.ts";
+export { ToolRegistry, okResult, errorResult, type ToolDefinition, type ToolContext } from "./core/tool-registry.ts";
+export { FakeChatBackend, type FakeCall } from "./llm/fake-backend.ts";
+export { OpenAIChatBackend } from "./llm/openai-backend.ts";
+export type { ChatBackend, ChatStreamEvent, ChatRequest } from "./llm/protocol.ts";
+export { InMemoryWal } from "./wal/memory.ts";
+export { JsonlWal } from "./wal/append.ts";
+export type { WalBackend } from "./wal/backend.ts";
+export { forkRun } from "./wal/fork.ts";
+export { computeRunMetricsSummary } from "./wal/metrics.ts";
+export type { AgentEvent } from "./events/schema.ts";
+export { CallbackApprovalProvider, RuleBasedApprovalProvider, type ApprovalProvider } from "./safety/approvals.ts";

@@ -1,0 +1,211 @@
+/**
+ * The library entry point: `new Agent({...}).run(task)` or `.runStream(task)`.
+ * The Agent does no implicit I/O at construction: config comes from the embedded defaults plus the
+ * overlays given here (no `.env`, no discovery; use `loadConfig` for that and pass `config`).
+ */
+import { mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { resolve } from "node:path";
+import type { LoadedConfig } from "../config/load.ts";
+import { loadConfig } from "../config/load.ts";
+import type { ConfigMap } from "../config/merge.ts";
+import type { RuntimeConfig } from "../config/schema.ts";
+import type { AgentEvent } from "../events/schema.ts";
+import type { ChatBackend, ChatMessage } from "../llm/protocol.ts";
+import { ApprovalGate } from "../safety/approval-gate.ts";
+import type { ApprovalProvider } from "../safety/approvals.ts";
+import { RuntimeError } from "../util/errors.ts";
+import { secretValuesFromEnv } from "../util/redact.ts";
+import { JsonlWal } from "../wal/append.ts";
+import { injectedWalLocator, type WalBackend } from "../wal/backend.ts";
+import { runDir as runDirOf, validateRunId } from "../wal/paths.ts";
+import { loadResumePlan } from "../wal/resume.ts";
+import { RunEmitter, type EventHook } from "./emitter.ts";
+import { EventQueue } from "./event-queue.ts";
+import type { HumanIO, RunContext } from "./run-context.ts";
+import { runLoop } from "./run-loop.ts";
+import { RunState, type Usage } from "./run-state.ts";
+import { ToolRegistry, type ToolDefinition } from "./tool-registry.ts";
+
+export interface AgentOptions {
+  workspaceRoot?: string;
+  backend?: ChatBackend | null;
+  /** A config overlay object (merged over the embedded defaults) or an already loaded config. */
+  config?: ConfigMap | LoadedConfig;
+  /** Overlay files, applied before `config` (relative to the workspace). */
+  configPaths?: string[];
+  tools?: ToolDefinition<any>[];
+  approvalProvider?: ApprovalProvider | null;
+  humanIO?: HumanIO | null;
+  /** Inject a WAL (e.g. `new InMemoryWal()`); default a JSONL file per run. */
+  wal?: WalBackend;
+  /** Session env store: values tools may use; all of them are treated as secrets. */
+  envVars?: Record<string, string>;
+  eventHooks?: EventHook[];
+}
+
+export interface RunOptions {
+  runId?: string;
+  resumeStrategy?: "summary" | "replay";
+  signal?: AbortSignal;
+  /** Explicit prior conversation (only user/assistant string messages are kept); disables resume. */
+  initialHistory?: { role: string; content: unknown }[];
+  /** Override the backend for this run (deterministic replay uses this). */
+  backend?: ChatBackend;
+  /** Override the registry for this run (deterministic replay uses this). */
+  registry?: ToolRegistry;
+}
+
+export type RunStatus = "completed" | "failed" | "cancelled" | "waiting_human";
+
+export interface RunResult {
+  status: RunStatus;
+  finalOutput: string;
+  walLocator: string;
+  runId: string;
+  artifacts: string[];
+  usage: Usage;
+  /** run_failed.error_kind when status is failed. */
+  errorKind?: string;
+}
+
+function isLoaded(value: AgentOptions["config"]): value is LoadedConfig {
+  return typeof value === "object" && value !== null && "config" in value && "sources" in value;
+}
+
+export function newRunId(): string {
+  return `run_${crypto.randomUUID().replaceAll("-", "")}`;
+}
+
+export class Agent {
+  readonly workspaceRoot: string;
+  readonly config: RuntimeConfig;
+  readonly overlayPaths: string[];
+  private readonly registry = new ToolRegistry();
+  private readonly sessionApprovals = new Set<string>();
+  private readonly options: AgentOptions;
+
+  constructor(options: AgentOptions = {}) {
+    this.options = options;
+    if (isLoaded(options.config)) {
+      this.workspaceRoot = options.config.workspaceRoot;
+      this.config = options.config.config;
+      this.overlayPaths = options.config.overlayPaths;
+    } else {
+      const loaded = loadConfig({
+        workspaceRoot: resolve(options.workspaceRoot ?? "."),
+        configPaths: options.configPaths ?? [],
+        discover: false,
+        dotenv: false,
+        env: {},
+        overlays: options.config ? [{ label: "agent_config", data: options.config }] : [],
+      });
+      this.workspaceRoot = loaded.workspaceRoot;
+      this.config = loaded.config;
+      this.overlayPaths = loaded.overlayPaths;
+    }
+    for (const tool of options.tools ?? []) this.registerTool(tool);
+  }
+
+  /** Register a custom tool (zod or JSON-schema parameters). */
+  registerTool(tool: ToolDefinition<any>, options: { override?: boolean } = {}): void {
+    this.registry.register(tool, { kind: "custom", ...options });
+  }
+
+  /** Run a task to its end and return the result. */
+  async run(task: string, options: RunOptions = {}): Promise<RunResult> {
+    const stream = this.start(task, options);
+    for await (const _ of stream.events) {
+      // drain: the result is computed from the terminal event
+    }
+    return stream.result;
+  }
+
+  /** Run a task and stream its events as they happen. Breaking out of the loop cancels the run. */
+  runStream(task: string, options: RunOptions = {}): AsyncIterable<AgentEvent> & { result: Promise<RunResult> } {
+    const stream = this.start(task, options);
+    return Object.assign(stream.events, { result: stream.result });
+  }
+
+  private start(task: string, options: RunOptions): { events: AsyncIterable<AgentEvent>; result: Promise<RunResult> } {
+    const runId = options.runId ?? newRunId();
+    validateRunId(runId);
+    const controller = new AbortController();
+    if (options.signal) {
+      if (options.signal.aborted) controller.abort(options.signal.reason);
+      else options.signal.addEventListener("abort", () => controller.abort(options.signal!.reason), { once: true });
+    }
+    const queue = new EventQueue<AgentEvent>(() => controller.abort(new Error("stream consumer stopped")));
+    const result = this.execute(task, runId, options, controller.signal, (e) => queue.push(e)).finally(() => queue.end());
+    result.catch((error) => queue.fail(error));
+    return { events: queue, result };
+  }
+
+  private async execute(task: string, runId: string, options: RunOptions, signal: AbortSignal, sink: (e: AgentEvent) => void): Promise<RunResult> {
+    if (typeof task !== "string" || task.trim() === "") throw new RuntimeError("validation", "Cannot start a run: the task is empty");
+    const runDir = runDirOf(this.workspaceRoot, runId);
+    mkdirSync(runDir, { recursive: true });
+    const wal = this.options.wal ?? JsonlWal.forRun(this.workspaceRoot, runId);
+    const walLocator = this.options.wal ? injectedWalLocator(this.options.wal, runId) : wal.locator();
+    const strategy = options.resumeStrategy ?? this.config.run.resume_strategy;
+    const initialHistory = options.initialHistory
+      ? options.initialHistory.filter((m): m is ChatMessage & { content: string } => (m.role === "user" || m.role === "assistant") && typeof m.content === "string")
+      : null;
+    const plan = await loadResumePlan(wal, runId, { strategy, initialHistory });
+    const env = { ...(this.options.envVars ?? {}) };
+    const secrets = secretValuesFromEnv(env, Object.keys(env));
+    const emitter = new RunEmitter(runId, wal, this.options.eventHooks ?? [], sink);
+    const history = [...(plan.history as ChatMessage[]), ...((initialHistory ?? []) as ChatMessage[])];
+    const ctx: RunContext = {
+      runId,
+      task,
+      workspaceRoot: this.workspaceRoot,
+      runDir,
+      config: this.config,
+      backend: options.backend ?? this.options.backend ?? null,
+      registry: options.registry ?? this.registry,
+      approvals: undefined as unknown as ApprovalGate,
+      emitter,
+      walLocator,
+      signal,
+      env,
+      secrets,
+      humanIO: this.options.humanIO ?? null,
+      state: new RunState(this.config, history),
+      homeDir: homedir(),
+      currentIds: {},
+    };
+    ctx.approvals = new ApprovalGate({
+      provider: this.options.approvalProvider ?? null,
+      timeoutMs: this.config.safety.approval_timeout_ms,
+      sessionCache: this.sessionApprovals,
+      emit: async (type, payload) => void (await emitter.emit(type, payload, ctx.currentIds)),
+    });
+    ctx.approvals.seedSessionApprovals(plan.approvedForSessionKeys);
+    ctx.approvals.seedDenialCounts(plan.deniedApprovalsByKey);
+
+    await emitter.emit("run_started", {
+      task,
+      config_summary: {
+        profile_id: null,
+        models: { planner: this.config.models.planner, executor: this.config.models.executor },
+        llm: { base_url: this.config.llm.base_url, api_key_env: this.config.llm.api_key_env },
+        config_overlays: this.overlayPaths,
+      },
+      workspace_root: this.workspaceRoot,
+      resume: plan.status,
+    });
+    await runLoop(ctx);
+    return toResult(ctx);
+  }
+}
+
+function toResult(ctx: RunContext): RunResult {
+  const t = ctx.state.terminal;
+  const base = { walLocator: ctx.walLocator, runId: ctx.runId, artifacts: [...ctx.state.artifacts], usage: { ...ctx.state.usage } };
+  if (!t || t.kind === "completed") return { status: "completed", finalOutput: t?.finalOutput ?? "", ...base };
+  if (t.kind === "cancelled") return { status: "cancelled", finalOutput: "cancelled by user", ...base };
+  if (t.kind === "waiting_human") return { status: "waiting_human", finalOutput: t.message, ...base };
+  if (t.kind === "budget") return { status: "failed", finalOutput: t.message, errorKind: "budget_exceeded", ...base };
+  return { status: "failed", finalOutput: t.message, errorKind: t.errorKind, ...base };
+}

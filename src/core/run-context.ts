@@ -1,0 +1,46 @@
+/** Everything one run needs, wired explicitly by the Agent. */
+import type { RuntimeConfig } from "../config/schema.ts";
+import type { ChatBackend } from "../llm/protocol.ts";
+import type { ApprovalGate } from "../safety/approval-gate.ts";
+import type { RunEmitter } from "./emitter.ts";
+import type { RunState } from "./run-state.ts";
+import type { ToolRegistry } from "./tool-registry.ts";
+
+export interface HumanIO {
+  requestHumanInput(request: {
+    callId: string;
+    question: string;
+    choices: string[] | null;
+    context: Record<string, unknown>;
+    timeoutMs: number | null;
+  }): Promise<string>;
+}
+
+export interface RunContext {
+  runId: string;
+  task: string;
+  workspaceRoot: string;
+  runDir: string;
+  config: RuntimeConfig;
+  backend: ChatBackend | null;
+  registry: ToolRegistry;
+  approvals: ApprovalGate;
+  emitter: RunEmitter;
+  walLocator: string;
+  /** Aborted when the caller cancels the run. */
+  signal: AbortSignal;
+  env: Record<string, string>;
+  secrets: string[];
+  humanIO: HumanIO | null;
+  state: RunState;
+  homeDir: string | null;
+  /** turn/step ids that approval events are emitted with (set before each approval request). */
+  currentIds: { turnId?: string; stepId?: string };
+}
+
+/** Thrown inside the loop to stop it after a terminal event was emitted. */
+export class RunStopped extends Error {
+  constructor() {
+    super("run stopped");
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Tool-call orchestration for one turn (spec 4.6 with decisions.md fixes): gate each call in order
+ * (guard -> policy -> approvals), consume steps, execute approved calls in call order, and record
+ * tool messages. Returns "continue", or "stop" after a terminal event was emitted.
+ */
+import { sha256Hex } from "../util/canonical-json.ts";
+import { redactDeep } from "../util/redact.ts";
+import type { ToolResultPayload } from "../events/tool-result.ts";
+import type { ToolCall } from "../llm/protocol.ts";
+import { evaluateToolCall } from "../safety/tool-gate.ts";
+import { errorResult } from "./tool-registry.ts";
+import type { RunContext } from "./run-context.ts";
+import { emitTerminal } from "./terminal.ts";
+
+interface Approved {
+  call: ToolCall;
+  args: Record<string, unknown>;
+  stepId: string;
+}
+
+function toolMessage(ctx: RunContext, callId: string, result: ToolResultPayload): void {
+  ctx.state.turns.push({ role: "tool", tool_call_id: callId, content: JSON.stringify(result) });
+}
+
+function parseArguments(raw: string): { ok: true; args: Record<string, unknown> } | { ok: false; error: string } {
+  if (raw.trim() === "") return { ok: true, args: {} };
+  try {
+    const value = JSON.parse(raw);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return { ok: false, error: "arguments must be a JSON object" };
+    return { ok: true, args: value as Record<string, unknown> };
+  } catch (error) {
+    return { ok: false, error: `invalid JSON: ${(error as Error).message}` };
+  }
+}
+
+async function finish(ctx: RunContext, turnId: string, stepId: string, call: ToolCall, result: ToolResultPayload): Promise<void> {
+  const clean = redactDeep(result, ctx.secrets);
+  await ctx.emitter.emit("tool_call_finished", { call_id: call.call_id, tool: call.name, result: clean }, { turnId, stepId });
+  toolMessage(ctx, call.call_id, clean);
+}
+
+export async function processToolCalls(ctx: RunContext, turnId: string, text: string, calls: ToolCall[]): Promise<"continue" | "stop"> {
+  // decisions.md item 5: the assistant text that came with the tool calls is kept.
+  ctx.state.turns.push({
+    role: "assistant",
+    content: text === "" ? null : text,
+    tool_calls: calls.map((c) => ({ id: c.call_id, type: "function", function: { name: c.name, arguments: c.raw_arguments || "{}" } })),
+  });
+  const approved: Approved[] = [];
+  const results = new Map<string, ToolResultPayload>();
+
+  for (const call of calls) {
+    if (ctx.signal.aborted) return emitTerminal(ctx, { kind: "cancelled" });
+    const wall = ctx.state.wallExceeded();
+    if (wall) return emitTerminal(ctx, { kind: "budget", message: wall });
+    ctx.state.step += 1;
+    const stepId = `step_${ctx.state.step}`;
+    const ids = { turnId, stepId };
+    const parsed = parseArguments(call.raw_arguments);
+    const kind = ctx.registry.kindOf(call.name);
+    if (!parsed.ok) {
+      const marker = {
+        arguments_valid: false,
+        raw_arguments_len: call.raw_arguments.length,
+        raw_arguments_sha256: sha256Hex(call.raw_arguments),
+        raw_arguments_error: parsed.error,
+      };
+      await ctx.emitter.emit("tool_call_requested", { call_id: call.call_id, tool: call.name, name: call.name, arguments: {}, ...marker }, ids);
+      const result = errorResult("validation", `invalid tool arguments: ${parsed.error}`, {
+        raw_arguments_len: marker.raw_arguments_len,
+        raw_arguments_sha256: marker.raw_arguments_sha256,
+      });
+      await finish(ctx, turnId, stepId, call, result);
+      results.set(call.call_id, result);
+      continue;
+    }
+    const decision = evaluateToolCall(call.name, parsed.args, {
+      kind,
+      safety: ctx.config.safety,
+      workspaceRoot: ctx.workspaceRoot,
+      homeDir: ctx.homeDir,
+      secrets: ctx.secrets,
+    });
+    await ctx.emitter.emit("tool_call_requested", { call_id: call.call_id, tool: call.name, name: call.name, arguments: decision.request }, ids);
+
+    if (decision.action === "deny") {
+      const result = errorResult("permission", decision.reason, { tool: call.name, reason: decision.matchedRule ?? decision.reason });
+      await finish(ctx, turnId, stepId, call, result);
+      results.set(call.call_id, result);
+      continue;
+    }
+    if (decision.action === "ask") {
+      ctx.currentIds = ids;
+      const outcome = await ctx.approvals.request({ tool: call.name, request: decision.request, summary: decision.summary }, { signal: ctx.signal });
+      if (outcome.cancelled || outcome.decision === "abort") return emitTerminal(ctx, { kind: "cancelled" });
+      if (outcome.decision === "denied") {
+        const result = errorResult("permission", "approval denied", { tool: call.name });
+        await finish(ctx, turnId, stepId, call, result);
+        results.set(call.call_id, result);
+        const details = { tool: call.name, approval_key: outcome.approvalKey, reason: outcome.reason };
+        if (outcome.reason === "no_provider") {
+          return emitTerminal(ctx, {
+            kind: "failed",
+            errorKind: "config_error",
+            message: `ApprovalProvider is required for tool '${call.name}' but none is configured.`,
+            details,
+          });
+        }
+        if (outcome.loopGuardTripped) {
+          return emitTerminal(ctx, {
+            kind: "failed",
+            errorKind: "approval_denied",
+            message: `Approval for tool '${call.name}' was denied repeatedly; aborting the run to prevent a loop.`,
+            details,
+          });
+        }
+        continue;
+      }
+    }
+    if (ctx.signal.aborted) return emitTerminal(ctx, { kind: "cancelled" });
+    if (ctx.state.stepsUsed >= ctx.state.maxSteps) {
+      // decisions.md item 4: results executed earlier are already in the WAL; nothing is discarded.
+      return emitTerminal(ctx, { kind: "budget", message: `budget exceeded: max_steps=${ctx.state.maxSteps}` });
+    }
+    ctx.state.stepsUsed += 1;
+    approved.push({ call, args: parsed.args, stepId });
+    // Execute now, in call order, so a later budget stop never discards an approved call's result.
+    const { call: c, args } = approved[approved.length - 1]!;
+    await ctx.emitter.emit("tool_call_started", { call_id: c.call_id, tool: c.name }, ids);
+    const result = await ctx.registry.dispatch(c.name, args, {
+      workspaceRoot: ctx.workspaceRoot,
+      runId: ctx.runId,
+      callId: c.call_id,
+      signal: ctx.signal,
+      env: ctx.env,
+      emit: async (type, payload) => void (await ctx.emitter.emit(type, redactDeep(payload, ctx.secrets))),
+    });
+    await finish(ctx, turnId, stepId, c, result);
+    results.set(c.call_id, result);
+  }
+
+  const waiting = calls.find((c) => results.get(c.call_id)?.error_kind === "human_required");
+  if (waiting) {
+    const result = results.get(waiting.call_id)!;
+    const message = (result.data?.message as string | undefined) || result.stderr || "The tool needs a human answer before the run can go on.";
+    return emitTerminal(ctx, { kind: "waiting_human", tool: waiting.name, callId: waiting.call_id, message, result });
+  }
+  if (ctx.signal.aborted) return emitTerminal(ctx, { kind: "cancelled" });
+  return "continue";
+}
