@@ -7,7 +7,9 @@ import { describeError, isRuntimeError } from "../util/errors.ts";
 import { parseArgs, renderHelp, type CommandHelp } from "./args.ts";
 import type { CliCommand, CliIO } from "./command.ts";
 import { doctorCommand } from "./commands/doctor.ts";
-import { runCommand, runsCommand, skillsCommand, toolsCommand } from "./commands/reserved.ts";
+import { skillsCommand, toolsCommand } from "./commands/reserved.ts";
+import { runsCommand } from "./commands/runs.ts";
+import { runCommand } from "./commands/run.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { errorExitCode, EXIT } from "./exit-codes.ts";
 
@@ -42,6 +44,13 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     return EXIT.usage;
   }
   try {
+    if (command.passthrough) {
+      if (rest.length === 0 || rest[0] === "--help" || rest[0] === "-h") {
+        io.stdout(renderHelp(command.help));
+        return EXIT.ok;
+      }
+      return await command.run({ flags: {}, positionals: rest, rest: [], help: false }, io);
+    }
     const args = parseArgs(rest, command.help.flags, `${PRODUCT_NAME} ${command.name}`);
     if (args.help && !command.help.subcommands?.length) {
       io.stdout(renderHelp(command.help));

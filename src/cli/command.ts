@@ -16,5 +16,7 @@ export interface CliIO {
 export interface CliCommand {
   name: string;
   help: CommandHelp;
+  /** Receives its argv unparsed (commands with subcommands parse their own flags). */
+  passthrough?: boolean;
   run(args: ParsedArgs, io: CliIO): Promise<number>;
 }

@@ -47,21 +47,3 @@ export const toolsCommand = reserved(
   ],
   ["skills-runtime tools list-dir --dir-path ."],
 );
-
-export const runsCommand = reserved(
-  "runs",
-  "Inspect recorded runs: list, show a timeline, metrics, fork and replay.",
-  [
-    { name: "list", summary: "List the runs of the workspace." },
-    { name: "show", summary: "Print the timeline of a run." },
-    { name: "metrics", summary: "Summarise a run's WAL (exit 20/22/23 on errors)." },
-  ],
-  ["skills-runtime runs metrics --run-id run_123 --pretty"],
-);
-
-export const runCommand = reserved(
-  "run",
-  "Run one task with the agent and stream the answer.",
-  [],
-  ['skills-runtime run "Summarise README.md"'],
-);
