@@ -1,0 +1,114 @@
+/**
+ * `skills-runtime run` from the compiled binary, piped and in a pseudo-terminal, with the fake
+ * backend; and `runs` reading what it wrote.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compileBinary } from "../../compile/build.ts";
+
+let dir: string;
+let binary: string;
+const hasScript = Bun.which("script") !== null;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "sr-e2e-run-"));
+  binary = join(dir, "skills-runtime");
+  await compileBinary(binary);
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(args: string[], cwd: string, stdin?: string) {
+  const r = Bun.spawnSync([binary, ...args], { cwd, env: { PATH: "/usr/bin:/bin", HOME: cwd }, stdout: "pipe", stderr: "pipe", stdin: stdin === undefined ? "ignore" : new Blob([stdin]) });
+  return { code: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+}
+
+function workspace(): string {
+  return mkdtempSync(join(dir, "ws-"));
+}
+
+describe("run", () => {
+  test("piped: prints the answer on stdout and records the WAL", () => {
+    const ws = workspace();
+    const r = run(["run", "--backend", "fake", "Say hello"], ws);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('You asked: "Say hello"');
+    const wal = r.stderr.match(/WAL (\S+events\.jsonl)/)![1]!;
+    const types = readFileSync(wal, "utf8").trim().split("\n").map((l) => JSON.parse(l).type);
+    expect(types).toEqual(["run_started", "llm_request_started", "llm_response_delta", "run_completed"]);
+  });
+
+  test("--json prints every event as a JSON line with seq", () => {
+    const ws = workspace();
+    const r = run(["run", "--json", "--backend", "fake", "Say hello"], ws);
+    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(events.map((e) => e.seq)).toEqual([0, 1, 2, 3]);
+    expect(events.at(-1).type).toBe("run_completed");
+  });
+
+  test("a call to an unregistered tool is denied without running and the run goes on", () => {
+    const ws = workspace();
+    const script = join(ws, "script.yaml");
+    writeFileSync(
+      script,
+      [
+        "calls:",
+        "  - events:",
+        "      - {type: tool_calls, tool_calls: [{call_id: c1, name: no_such_tool, raw_arguments: '{}'}]}",
+        "      - {type: completed, finish_reason: tool_calls}",
+        "  - events:",
+        "      - {type: text_delta, text: gave up}",
+        "      - {type: completed, finish_reason: stop}",
+      ].join("\n"),
+    );
+    const r = run(["run", "--json", "--fake-script", script, "Do it"], ws);
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const finished = events.find((e) => e.type === "tool_call_finished");
+    expect(finished.payload.result.error_kind).toBe("permission");
+    expect(events.some((e) => e.type === "tool_call_started")).toBe(false);
+  });
+
+  test("an exhausted budget has its own exit code", () => {
+    const ws = workspace();
+    writeFileSync(join(ws, "c.yaml"), "run:\n  max_turns: 1\nsafety:\n  mode: allow\n");
+    const script = join(ws, "s.json");
+    writeFileSync(script, JSON.stringify({ calls: [{ events: [{ type: "tool_calls", tool_calls: [{ call_id: "c1", name: "x", raw_arguments: "{}" }] }] }] }));
+    const r = run(["run", "--config", "c.yaml", "--fake-script", script, "loop"], ws);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain("budget exceeded: max_turns=1");
+  });
+
+  test("without a task it is a usage error", () => {
+    expect(run(["run"], workspace()).code).toBe(2);
+  });
+
+  test.skipIf(!hasScript)("in a terminal: streams the answer (skipped: util-linux `script` is not installed)", () => {
+    const ws = workspace();
+    const r = Bun.spawnSync(["script", "-qec", `${binary} run --backend fake "Say hello"`, "/dev/null"], { cwd: ws, env: { PATH: "/usr/bin:/bin", HOME: ws, TERM: "xterm" }, stdout: "pipe", stderr: "pipe" });
+    expect(r.exitCode).toBe(0);
+    const out = r.stdout.toString();
+    expect(out).toContain('You asked: "Say hello"');
+    expect(out).toMatch(/run run_[0-9a-f]+: completed/);
+  });
+});
+
+describe("runs", () => {
+  test("list, show and metrics read what run wrote; fork makes a new run", () => {
+    const ws = workspace();
+    run(["run", "--run-id", "run_e2e1", "--backend", "fake", "Say hello"], ws);
+    const list = JSON.parse(run(["runs", "list", "--json"], ws).stdout);
+    expect(list.runs).toEqual([expect.objectContaining({ run_id: "run_e2e1", status: "completed", task: "Say hello", events: 4 })]);
+    expect(run(["runs", "show", "run_e2e1"], ws).stdout).toContain("run_completed");
+    const metrics = run(["runs", "metrics", "--run-id", "run_e2e1"], ws);
+    expect(metrics.code).toBe(0);
+    expect(JSON.parse(metrics.stdout)).toMatchObject({ run_id: "run_e2e1", status: "completed", counts: { turns_total: 1, llm_requests_total: 1 } });
+    expect(run(["runs", "metrics", "--run-id", "missing"], ws).code).toBe(22);
+    expect(run(["runs", "fork", "run_e2e1@1", "run_e2e2"], ws).code).toBe(0);
+    expect(existsSync(join(ws, ".skills_runtime_sdk/runs/run_e2e2/events.jsonl"))).toBe(true);
+    const resumed = run(["run", "--json", "--run-id", "run_e2e2", "--resume-strategy", "replay", "--backend", "fake", "Again"], ws);
+    const started = JSON.parse(resumed.stdout.split("\n")[0]!);
+    expect(started.payload.resume).toEqual({ enabled: false, strategy: "replay", previous_events: 2 });
+  });
+});
