@@ -1,0 +1,45 @@
+/**
+ * The safety gate for one tool call (the reference's `SafetyGate.evaluate`): descriptor →
+ * sanitized request → policy decision. Pure; the approval flow for `ask` is `ApprovalGate`.
+ */
+import { approvalSummary } from "./approvals.ts";
+import { getToolDescriptor, type ToolKind } from "./descriptors.ts";
+import { evaluatePolicy, type PolicyDecision, type SafetyPolicyConfig } from "./policy.ts";
+import { isPlainObject } from "./python-compat.ts";
+import type { SanitizeContext } from "./sanitize.ts";
+
+export interface ToolGateOptions extends SanitizeContext {
+  kind: ToolKind;
+  safety: SafetyPolicyConfig;
+}
+
+export interface ToolGateDecision extends PolicyDecision {
+  /** The descriptor category the decision was made under. */
+  category: string;
+  /** The sanitized request: approval details and `tool_call_requested.arguments`. */
+  request: Record<string, unknown>;
+  /** The approval summary (`授权：<tool> 执行命令：<cmd>`). */
+  summary: string;
+}
+
+/** Sanitized arguments for events (`tool_call_requested`, `llm_response_delta`). */
+export function sanitizeToolArguments(tool: string, args: unknown, options: Omit<ToolGateOptions, "safety">): Record<string, unknown> {
+  return getToolDescriptor(tool, options.kind).sanitize(isPlainObject(args) ? args : {}, options).request;
+}
+
+export function evaluateToolCall(tool: string, args: unknown, options: ToolGateOptions): ToolGateDecision {
+  const callArgs = isPlainObject(args) ? args : {};
+  const descriptor = getToolDescriptor(tool, options.kind);
+  const { request, shell } = descriptor.sanitize(callArgs, options);
+  const decision = evaluatePolicy({
+    tool,
+    category: descriptor.category,
+    isCustomTool: options.kind === "custom",
+    safety: options.safety,
+    sandboxPermissions: callArgs.sandbox_permissions,
+    shell,
+    workspaceRoot: options.workspaceRoot,
+    homeDir: options.homeDir,
+  });
+  return { ...decision, category: descriptor.category, request, summary: approvalSummary(tool, request) };
+}
