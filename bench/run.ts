@@ -2,6 +2,10 @@
  * `bun run bench`: every benchmark, printed as figures and ratios. Nothing here asserts a time.
  * Build first (`bun run compile`) so the compiled binary is measured, as users run it.
  */
+import { benchEngine } from "./engine.ts";
 import { benchStartup } from "./startup.ts";
 
 await benchStartup();
+await benchEngine();
+console.log("\nWAL append throughput");
+await import("./wal-append.ts");
