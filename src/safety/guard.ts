@@ -87,7 +87,11 @@ function evaluateSimple(argv: readonly string[], ctx: PathContext): CommandRisk 
 }
 
 /** Risk of everything a shell string would run (the highest of its simple commands). */
-export function evaluateShellStringRisk(text: string, ctx: PathContext, nesting = 0): CommandRisk {
+export function evaluateShellStringRisk(text: string, ctx: PathContext): CommandRisk {
+  return shellStringRisk(text, ctx, 0);
+}
+
+function shellStringRisk(text: string, ctx: PathContext, nesting: number): CommandRisk {
   const split = splitShellCommands(text);
   const candidates = [...split.commands];
   if (!split.ok) {
@@ -108,7 +112,7 @@ function evaluateNested(argv: readonly string[], ctx: PathContext, nesting: numb
   if (argv.length === 0) return { risk_level: "medium", reason: "空 argv（无法评估）" };
   if (nesting > MAX_NESTING) return { risk_level: "high", reason: "command is nested too deeply to evaluate" };
   const wrapped = unwrapShellCommand(argv);
-  if (wrapped !== null) return evaluateShellStringRisk(wrapped.trim(), ctx, nesting);
+  if (wrapped !== null) return shellStringRisk(wrapped.trim(), ctx, nesting);
   const risk = evaluateSimple(argv, ctx);
   const normalized = normalizeSimpleCommand(argv);
   if (normalized.length === argv.length || normalized.length === 0) return risk;
