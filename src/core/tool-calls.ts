@@ -33,12 +33,21 @@ function parseArguments(raw: string): { ok: true; args: Record<string, unknown> 
   }
 }
 
-async function finish(ctx: RunContext, turnId: string, stepId: string, call: ToolCall, result: ToolResultPayload): Promise<void> {
+/** Emit `tool_call_finished` with the redacted result; the tool message is added later, in call order. */
+async function finish(ctx: RunContext, turnId: string, stepId: string, call: ToolCall, result: ToolResultPayload): Promise<ToolResultPayload> {
   const clean = redactDeep(result, ctx.secrets);
   await ctx.emitter.emit("tool_call_finished", { call_id: call.call_id, tool: call.name, result: clean }, { turnId, stepId });
-  toolMessage(ctx, call.call_id, clean);
+  return clean;
 }
 
+/**
+ * Spec 4.6: phase 1 gates every call in order (tool_call_requested, approvals, step budget);
+ * phase 2 executes the approved calls in call order; phase 3 records the tool messages in call
+ * order. The WAL therefore has the reference's order (all requests of a batch before the first
+ * tool_call_started), which is what replay resume groups into one assistant message.
+ * decisions.md item 4: when a budget stops phase 1, the calls approved before it still run and
+ * their results reach the WAL before `run_failed`.
+ */
 export async function processToolCalls(ctx: RunContext, turnId: string, text: string, calls: ToolCall[]): Promise<"continue" | "stop"> {
   // decisions.md item 5: the assistant text that came with the tool calls is kept.
   ctx.state.turns.push({
@@ -46,13 +55,47 @@ export async function processToolCalls(ctx: RunContext, turnId: string, text: st
     content: text === "" ? null : text,
     tool_calls: calls.map((c) => ({ id: c.call_id, type: "function", function: { name: c.name, arguments: c.raw_arguments || "{}" } })),
   });
-  const approved: Approved[] = [];
   const results = new Map<string, ToolResultPayload>();
+  try {
+    return await gateAndRun(ctx, turnId, calls, results);
+  } finally {
+    for (const call of calls) {
+      const result = results.get(call.call_id);
+      if (result) toolMessage(ctx, call.call_id, result);
+    }
+  }
+}
+
+async function gateAndRun(ctx: RunContext, turnId: string, calls: ToolCall[], results: Map<string, ToolResultPayload>): Promise<"continue" | "stop"> {
+  const approved: Approved[] = [];
+
+  /** Phase 2: run the approved calls in call order; false when the run was cancelled first. */
+  const runApproved = async (): Promise<boolean> => {
+    for (const { call, args, stepId } of approved.splice(0)) {
+      if (ctx.signal.aborted) return false;
+      await ctx.emitter.emit("tool_call_started", { call_id: call.call_id, tool: call.name }, { turnId, stepId });
+      const result = await ctx.registry.dispatch(call.name, args, {
+        workspaceRoot: ctx.workspaceRoot,
+        runId: ctx.runId,
+        callId: call.call_id,
+        signal: ctx.signal,
+        env: ctx.env,
+        emit: async (type, payload) => void (await ctx.emitter.emit(type, redactDeep(payload, ctx.secrets))),
+      });
+      results.set(call.call_id, await finish(ctx, turnId, stepId, call, result));
+    }
+    return true;
+  };
+  /** A budget stop: run what was already approved, then fail (or cancel if aborted meanwhile). */
+  const budgetStop = async (message: string): Promise<"stop"> => {
+    const ran = await runApproved();
+    return emitTerminal(ctx, ran && !ctx.signal.aborted ? { kind: "budget", message } : { kind: "cancelled" });
+  };
 
   for (const call of calls) {
     if (ctx.signal.aborted) return emitTerminal(ctx, { kind: "cancelled" });
     const wall = ctx.state.wallExceeded();
-    if (wall) return emitTerminal(ctx, { kind: "budget", message: wall });
+    if (wall) return budgetStop(wall);
     ctx.state.step += 1;
     const stepId = `step_${ctx.state.step}`;
     const ids = { turnId, stepId };
@@ -70,8 +113,7 @@ export async function processToolCalls(ctx: RunContext, turnId: string, text: st
         raw_arguments_len: marker.raw_arguments_len,
         raw_arguments_sha256: marker.raw_arguments_sha256,
       });
-      await finish(ctx, turnId, stepId, call, result);
-      results.set(call.call_id, result);
+      results.set(call.call_id, await finish(ctx, turnId, stepId, call, result));
       continue;
     }
     const decision = evaluateToolCall(call.name, parsed.args, {
@@ -85,8 +127,7 @@ export async function processToolCalls(ctx: RunContext, turnId: string, text: st
 
     if (decision.action === "deny") {
       const result = errorResult("permission", decision.reason, { tool: call.name, reason: decision.matchedRule ?? decision.reason });
-      await finish(ctx, turnId, stepId, call, result);
-      results.set(call.call_id, result);
+      results.set(call.call_id, await finish(ctx, turnId, stepId, call, result));
       continue;
     }
     if (decision.action === "ask") {
@@ -95,8 +136,7 @@ export async function processToolCalls(ctx: RunContext, turnId: string, text: st
       if (outcome.cancelled || outcome.decision === "abort") return emitTerminal(ctx, { kind: "cancelled" });
       if (outcome.decision === "denied") {
         const result = errorResult("permission", "approval denied", { tool: call.name });
-        await finish(ctx, turnId, stepId, call, result);
-        results.set(call.call_id, result);
+        results.set(call.call_id, await finish(ctx, turnId, stepId, call, result));
         const details = { tool: call.name, approval_key: outcome.approvalKey, reason: outcome.reason };
         if (outcome.reason === "no_provider") {
           return emitTerminal(ctx, {
@@ -118,26 +158,12 @@ export async function processToolCalls(ctx: RunContext, turnId: string, text: st
       }
     }
     if (ctx.signal.aborted) return emitTerminal(ctx, { kind: "cancelled" });
-    if (ctx.state.stepsUsed >= ctx.state.maxSteps) {
-      // decisions.md item 4: results executed earlier are already in the WAL; nothing is discarded.
-      return emitTerminal(ctx, { kind: "budget", message: `budget exceeded: max_steps=${ctx.state.maxSteps}` });
-    }
+    if (ctx.state.stepsUsed >= ctx.state.maxSteps) return budgetStop(`budget exceeded: max_steps=${ctx.state.maxSteps}`);
     ctx.state.stepsUsed += 1;
     approved.push({ call, args: parsed.args, stepId });
-    // Execute now, in call order, so a later budget stop never discards an approved call's result.
-    const { call: c, args } = approved[approved.length - 1]!;
-    await ctx.emitter.emit("tool_call_started", { call_id: c.call_id, tool: c.name }, ids);
-    const result = await ctx.registry.dispatch(c.name, args, {
-      workspaceRoot: ctx.workspaceRoot,
-      runId: ctx.runId,
-      callId: c.call_id,
-      signal: ctx.signal,
-      env: ctx.env,
-      emit: async (type, payload) => void (await ctx.emitter.emit(type, redactDeep(payload, ctx.secrets))),
-    });
-    await finish(ctx, turnId, stepId, c, result);
-    results.set(c.call_id, result);
   }
+
+  if (!(await runApproved())) return emitTerminal(ctx, { kind: "cancelled" });
 
   const waiting = calls.find((c) => results.get(c.call_id)?.error_kind === "human_required");
   if (waiting) {
