@@ -136,8 +136,12 @@ export class Agent {
       else options.signal.addEventListener("abort", () => controller.abort(options.signal!.reason), { once: true });
     }
     const queue = new EventQueue<AgentEvent>(() => controller.abort(new Error("stream consumer stopped")));
-    const result = this.execute(task, runId, options, controller.signal, (e) => queue.push(e)).finally(() => queue.end());
-    result.catch((error) => queue.fail(error));
+    const result = this.execute(task, runId, options, controller.signal, (e) => queue.push(e));
+    // The stream ends after the last event, or re-raises the error that stopped the run.
+    result.then(
+      () => queue.end(),
+      (error) => queue.fail(error),
+    );
     return { events: queue, result };
   }
 

@@ -45,6 +45,8 @@ async function compact(ctx: RunContext, mode: string): Promise<string> {
     }
     modelText = text;
   } catch (error) {
+    // A cancelled run does not pretend to compact: the loop turns this into run_cancelled.
+    if (ctx.signal.aborted) throw error;
     await ctx.emitter.emit("compaction_failed", { reason: REASON, error: error instanceof Error ? error.message : String(error) });
   }
   const summary = buildHandoffSummary({ modelText, transcript: request.transcript });
@@ -124,6 +126,7 @@ export async function recoverContext(ctx: RunContext, turnId: string, error: unk
           return "retry";
         }
       } catch (compactionError) {
+        if (ctx.signal.aborted) throw compactionError;
         await failed(`context recovery failed: ${(compactionError as Error).message}`);
         return "stop";
       }
@@ -136,6 +139,7 @@ export async function recoverContext(ctx: RunContext, turnId: string, error: unk
       await compact(ctx, "compact_first");
       return "retry";
     } catch (compactionError) {
+      if (ctx.signal.aborted) throw compactionError;
       await failed(`context recovery failed: ${(compactionError as Error).message}`);
       return "stop";
     }

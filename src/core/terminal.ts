@@ -7,7 +7,7 @@ export type Terminal =
   | { kind: "failed"; errorKind: string; message: string; retryable?: boolean; retryAfterMs?: number; details?: Record<string, unknown> }
   | { kind: "budget"; message: string }
   | { kind: "cancelled" }
-  | { kind: "waiting_human"; tool: string; callId: string; message: string; result: ToolResultPayload };
+  | { kind: "waiting_human"; tool: string; callId: string; stepId: string; message: string; result: ToolResultPayload };
 
 export async function emitTerminal(ctx: RunContext, terminal: Terminal): Promise<"stop"> {
   const wal_locator = ctx.walLocator;
@@ -42,7 +42,7 @@ export async function emitTerminal(ctx: RunContext, terminal: Terminal): Promise
       await ctx.emitter.emit(
         "run_waiting_human",
         { tool: terminal.tool, call_id: terminal.callId, message: terminal.message, error_kind: "human_required", wal_locator, details: terminal.result },
-        { stepId: `step_${state.step}` },
+        { stepId: terminal.stepId },
       );
       break;
   }

@@ -68,6 +68,7 @@ export async function processToolCalls(ctx: RunContext, turnId: string, text: st
 
 async function gateAndRun(ctx: RunContext, turnId: string, calls: ToolCall[], results: Map<string, ToolResultPayload>): Promise<"continue" | "stop"> {
   const approved: Approved[] = [];
+  const stepOf = new Map<string, string>();
 
   /** Phase 2: run the approved calls in call order; false when the run was cancelled first. */
   const runApproved = async (): Promise<boolean> => {
@@ -98,6 +99,7 @@ async function gateAndRun(ctx: RunContext, turnId: string, calls: ToolCall[], re
     if (wall) return budgetStop(wall);
     ctx.state.step += 1;
     const stepId = `step_${ctx.state.step}`;
+    stepOf.set(call.call_id, stepId);
     const ids = { turnId, stepId };
     const parsed = parseArguments(call.raw_arguments);
     const kind = ctx.registry.kindOf(call.name);
@@ -169,7 +171,7 @@ async function gateAndRun(ctx: RunContext, turnId: string, calls: ToolCall[], re
   if (waiting) {
     const result = results.get(waiting.call_id)!;
     const message = (result.data?.message as string | undefined) || result.stderr || "The tool needs a human answer before the run can go on.";
-    return emitTerminal(ctx, { kind: "waiting_human", tool: waiting.name, callId: waiting.call_id, message, result });
+    return emitTerminal(ctx, { kind: "waiting_human", tool: waiting.name, callId: waiting.call_id, stepId: stepOf.get(waiting.call_id)!, message, result });
   }
   if (ctx.signal.aborted) return emitTerminal(ctx, { kind: "cancelled" });
   return "continue";
