@@ -144,31 +144,34 @@ export const SkillsConfig = z.strictObject({
     .prefault({}),
 });
 
-const nullableEnum = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).nullable().default(null);
+export const PromptProfile = z.enum(["default_agent", "generation_direct", "structured_transform"]);
+export const SkillInjectionMode = z.enum(["all", "explicit_only", "none"]);
+export const SkillRender = z.enum(["body", "method_only", "summary", "none"]);
+export const HistoryMode = z.enum(["none", "compacted", "full"]);
+export const ToolsExposure = z.enum(["none", "explicit_only", "all"]);
 
+/** `prompt`: null fields mean "use the profile default" (core/prompt/profiles.ts). */
 export const PromptConfig = z.strictObject({
-  profile: z.enum(["default_agent", "generation_direct", "structured_transform"]).default("default_agent"),
-  template: z.string().default("default"),
+  profile: PromptProfile.default("default_agent"),
+  template: z.string().min(1).default("default"),
   system_text: z.string().nullable().default(null),
   developer_text: z.string().nullable().default(null),
   system_path: z.string().nullable().default(null),
   developer_path: z.string().nullable().default(null),
   include_skills_list: z.boolean().nullable().default(null),
+  /** Accepted for compatibility; never used (spec 1.1). */
   include_cwd_tree: z.boolean().default(false),
   skill_injection: z
-    .strictObject({
-      mode: nullableEnum(["all", "explicit_only", "none"] as const),
-      render: nullableEnum(["body", "method_only", "summary", "none"] as const),
-    })
+    .strictObject({ mode: SkillInjectionMode.nullable().default(null), render: SkillRender.nullable().default(null) })
     .prefault({}),
   history: z
     .strictObject({
-      mode: nullableEnum(["none", "compacted", "full"] as const),
+      mode: HistoryMode.nullable().default(null),
       max_messages: intMin(1).default(40),
       max_chars: intMin(1).default(120000),
     })
     .prefault({}),
-  tools: z.strictObject({ exposure: nullableEnum(["none", "explicit_only", "all"] as const) }).prefault({}),
+  tools: z.strictObject({ exposure: ToolsExposure.nullable().default(null) }).prefault({}),
 });
 
 export const RuntimeConfig = z.strictObject({

@@ -118,17 +118,11 @@ export async function recoverContext(ctx: RunContext, turnId: string, error: unk
             old,
             new: { max_steps: ctx.state.maxSteps, max_wall_time_sec: ctx.state.maxWallTimeSec },
           });
-          await compact(ctx, "ask_first");
-          return "retry";
+          return await compactThenRetry(ctx, "ask_first");
         }
-        if (answer === "compact_continue") {
-          await compact(ctx, "ask_first");
-          return "retry";
-        }
+        if (answer === "compact_continue") return await compactThenRetry(ctx, "ask_first");
       } catch (compactionError) {
-        if (ctx.signal.aborted) throw compactionError;
-        await failed(`context recovery failed: ${(compactionError as Error).message}`);
-        return "stop";
+        return recoveryFailed(ctx, compactionError);
       }
       await failed(error instanceof Error ? error.message : String(error));
       return "stop";
@@ -136,14 +130,28 @@ export async function recoverContext(ctx: RunContext, turnId: string, error: unk
   }
   if (mode === "compact_first") {
     try {
-      await compact(ctx, "compact_first");
-      return "retry";
+      return await compactThenRetry(ctx, "compact_first");
     } catch (compactionError) {
-      if (ctx.signal.aborted) throw compactionError;
-      await failed(`context recovery failed: ${(compactionError as Error).message}`);
-      return "stop";
+      return recoveryFailed(ctx, compactionError);
     }
   }
   await failed(error instanceof Error ? error.message : String(error));
+  return "stop";
+}
+
+async function compactThenRetry(ctx: RunContext, mode: string): Promise<"retry"> {
+  await compact(ctx, mode);
+  return "retry";
+}
+
+/** A compaction that failed ends the run (a cancel propagates to the loop instead). */
+async function recoveryFailed(ctx: RunContext, error: unknown): Promise<"stop"> {
+  if (ctx.signal.aborted) throw error;
+  await emitTerminal(ctx, {
+    kind: "failed",
+    errorKind: "context_length_exceeded",
+    message: `context recovery failed: ${(error as Error).message}`,
+    retryable: false,
+  });
   return "stop";
 }

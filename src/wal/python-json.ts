@@ -9,30 +9,16 @@
  * as `null` (Python would write `NaN`, which JSON readers reject). `undefined` object entries are
  * skipped and become `null` in arrays, as with `JSON.stringify`.
  */
+import { pythonNumber } from "../util/canonical-json.ts";
 
 export interface PythonJsonOptions {
   /** `compact` gives `separators=(",", ":")`; the default is Python's `", "` / `": "`. */
   compact?: boolean;
 }
 
-/** Python's float repr for a finite, non-integral number. */
-function pythonFloat(n: number): string {
-  const abs = Math.abs(n);
-  if (abs >= 1e-4 && abs < 1e16) return String(n);
-  // toExponential() without a digit count gives the shortest round-trip mantissa.
-  const [mantissa, exponent] = n.toExponential().split("e") as [string, string];
-  const sign = exponent.startsWith("-") ? "-" : "+";
-  const digits = exponent.replace(/^[+-]/, "").padStart(2, "0");
-  return `${mantissa}e${sign}${digits}`;
-}
-
-function pythonNumber(n: number): string {
-  if (!Number.isFinite(n)) return "null";
-  if (Number.isInteger(n)) {
-    if (Object.is(n, -0)) return "0";
-    return Math.abs(n) < 1e21 ? String(n) : BigInt(n).toString();
-  }
-  return pythonFloat(n);
+/** Like Python's json.dumps for numbers; NaN and Infinity become null (the reference never writes them). */
+function pythonNumberOrNull(n: number): string {
+  return Number.isFinite(n) ? pythonNumber(n) : "null";
 }
 
 /** Serialise a JSON-like value the way Python's `json.dumps(..., ensure_ascii=False)` does. */
@@ -45,7 +31,7 @@ export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {})
       case "string":
         return JSON.stringify(v);
       case "number":
-        return pythonNumber(v);
+        return pythonNumberOrNull(v);
       case "boolean":
         return v ? "true" : "false";
       case "bigint":
