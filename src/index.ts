@@ -9,7 +9,7 @@ export { buildDoctorReport, type DoctorReport } from "./core/doctor.ts";
 export { ConfigError, RuntimeError, type ErrorKind } from "./util/errors.ts";
 export { Agent, newRunId, type AgentOptions, type RunOptions, type RunResult, type RunStatus } from "./core/agent.ts";
 export type { HumanIO } from "./core/run-context.ts";
-export { ToolRegistry, okResult, errorResult, type ToolDefinition, type ToolContext } from "./core/tool-registry.ts";
+export { ToolRegistry, okResult, errorResult, type ToolDefinition, type ToolContext } from "./tools/registry.ts";
 export { FakeChatBackend, type FakeCall } from "./llm/fake-backend.ts";
 export { OpenAIChatBackend } from "./llm/openai-backend.ts";
 export type { ChatBackend, ChatStreamEvent, ChatRequest } from "./llm/protocol.ts";

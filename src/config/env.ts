@@ -36,3 +36,22 @@ export const ENV = {
   llmBaseUrl: "SKILLS_RUNTIME_SDK_LLM_BASE_URL",
   llmApiKeyEnv: "SKILLS_RUNTIME_SDK_LLM_API_KEY_ENV",
 } as const;
+
+/** Never passed to child processes: Bun's own switches (they would turn a child `bun` into us). */
+const CHILD_ENV_DROP = new Set(["BUN_BE_BUN", "BUN_OPTIONS"]);
+/** Provider credentials and other secrets by name (the LLM key never reaches a tool). */
+const CHILD_ENV_SECRET = /(^|_)(API_?KEY|ACCESS_?KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIALS?|PRIVATE_?KEY|DSN)($|_)/i;
+
+/**
+ * The environment child processes start from: `env` minus Bun's switches, the configured LLM key
+ * variable and anything whose name says it is a credential. Tools overlay their own `env` on top.
+ */
+export function childBaseEnv(env: EnvMap, options: { alsoDrop?: readonly string[] } = {}): Record<string, string> {
+  const drop = new Set([...CHILD_ENV_DROP, ...(options.alsoDrop ?? [])]);
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined || drop.has(key) || CHILD_ENV_SECRET.test(key)) continue;
+    out[key] = value;
+  }
+  return out;
+}

@@ -9,6 +9,8 @@ import { resolve } from "node:path";
 import type { LoadedConfig } from "../config/load.ts";
 import { loadConfig } from "../config/load.ts";
 import type { ConfigMap } from "../config/merge.ts";
+import { childBaseEnv, readProcessEnv } from "../config/env.ts";
+import type { SandboxAdapter } from "../sandbox/adapter.ts";
 import type { RuntimeConfig } from "../config/schema.ts";
 import type { AgentEvent } from "../events/schema.ts";
 import type { ChatBackend, ChatMessage } from "../llm/protocol.ts";
@@ -25,7 +27,7 @@ import { EventQueue } from "./event-queue.ts";
 import type { HumanIO, RunContext } from "./run-context.ts";
 import { runLoop } from "./run-loop.ts";
 import { RunState, type Usage } from "./run-state.ts";
-import { ToolRegistry, type ToolDefinition } from "./tool-registry.ts";
+import { ToolRegistry, type ToolDefinition } from "../tools/registry.ts";
 
 export interface AgentOptions {
   workspaceRoot?: string;
@@ -42,6 +44,10 @@ export interface AgentOptions {
   /** Session env store: values tools may use; all of them are treated as secrets. */
   envVars?: Record<string, string>;
   eventHooks?: EventHook[];
+  /** The environment child processes start from (default: this process's env minus credentials). */
+  baseEnv?: Record<string, string>;
+  /** The OS sandbox adapter for `restricted` tool calls (default none: restricted calls fail closed). */
+  sandboxAdapter?: SandboxAdapter | null;
 }
 
 export interface RunOptions {
@@ -177,7 +183,16 @@ export class Agent {
       humanIO: this.options.humanIO ?? null,
       state: new RunState(this.config, history),
       homeDir: homedir(),
+      toolServices: undefined as unknown as RunContext["toolServices"],
       currentIds: {},
+    };
+    ctx.toolServices = {
+      config: this.config,
+      humanIO: ctx.humanIO,
+      secrets,
+      homeDir: ctx.homeDir,
+      baseEnv: this.options.baseEnv ?? childBaseEnv(readProcessEnv(), { alsoDrop: [this.config.llm.api_key_env] }),
+      sandboxAdapter: this.options.sandboxAdapter ?? null,
     };
     ctx.approvals = new ApprovalGate({
       provider: this.options.approvalProvider ?? null,

@@ -96,7 +96,7 @@ export async function recoverContext(ctx: RunContext, turnId: string, error: unk
       const question = "The conversation no longer fits the model's context window. How should the run go on?";
       const context = { kind: "context_recovery", mode: "ask_first" };
       await ctx.emitter.emit("human_request", { call_id: callId, question, choices: CHOICES, context });
-      const answer = await ctx.humanIO.requestHumanInput({ callId, question, choices: CHOICES, context, timeoutMs: ctx.config.run.human_timeout_ms ?? 0 });
+      const answer = await ctx.humanIO.requestHumanInput({ callId, question, choices: CHOICES, context, timeoutMs: ctx.config.run.human_timeout_ms ?? 0 }, { signal: ctx.signal });
       await ctx.emitter.emit("human_response", { call_id: callId, answer });
       await ctx.emitter.emit("context_recovery_decided", { mode: "ask_first", decision: answer });
       try {

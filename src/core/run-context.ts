@@ -4,17 +4,11 @@ import type { ChatBackend } from "../llm/protocol.ts";
 import type { ApprovalGate } from "../safety/approval-gate.ts";
 import type { RunEmitter } from "./emitter.ts";
 import type { RunState } from "./run-state.ts";
-import type { ToolRegistry } from "./tool-registry.ts";
+import type { HumanIO } from "../tools/human-io.ts";
+import type { ToolRegistry, ToolServices } from "../tools/registry.ts";
 
-export interface HumanIO {
-  requestHumanInput(request: {
-    callId: string;
-    question: string;
-    choices: string[] | null;
-    context: Record<string, unknown>;
-    timeoutMs: number | null;
-  }): Promise<string>;
-}
+export type { HumanIO } from "../tools/human-io.ts";
+
 
 export interface RunContext {
   runId: string;
@@ -34,6 +28,8 @@ export interface RunContext {
   humanIO: HumanIO | null;
   state: RunState;
   homeDir: string | null;
+  /** What builtin tools get (config, human I/O, base env, sandbox adapter). */
+  toolServices: ToolServices;
   /** turn/step ids that approval events are emitted with (set before each approval request). */
   currentIds: { turnId?: string; stepId?: string };
 }

@@ -8,7 +8,7 @@ import { redactDeep } from "../util/redact.ts";
 import type { ToolResultPayload } from "../events/tool-result.ts";
 import type { ToolCall } from "../llm/protocol.ts";
 import { evaluateToolCall } from "../safety/tool-gate.ts";
-import { errorResult } from "./tool-registry.ts";
+import { errorResult } from "../tools/registry.ts";
 import type { RunContext } from "./run-context.ts";
 import { emitTerminal } from "./terminal.ts";
 
@@ -79,8 +79,11 @@ async function gateAndRun(ctx: RunContext, turnId: string, calls: ToolCall[], re
         workspaceRoot: ctx.workspaceRoot,
         runId: ctx.runId,
         callId: call.call_id,
+        turnId,
+        stepId,
         signal: ctx.signal,
         env: ctx.env,
+        services: ctx.toolServices,
         emit: async (type, payload) => void (await ctx.emitter.emit(type, redactDeep(payload, ctx.secrets))),
       });
       results.set(call.call_id, await finish(ctx, turnId, stepId, call, result));

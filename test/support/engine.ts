@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { Agent, type AgentOptions } from "../../src/core/agent.ts";
-import type { ToolContext, ToolDefinition } from "../../src/core/tool-registry.ts";
+import type { ToolContext, ToolDefinition } from "../../src/tools/registry.ts";
 import type { AgentEvent } from "../../src/events/schema.ts";
 import { FakeChatBackend, type FakeCall, type FakeStep } from "../../src/llm/fake-backend.ts";
 import type { ChatMessage } from "../../src/llm/protocol.ts";

@@ -5,7 +5,10 @@
  */
 import { z } from "zod";
 import { ToolResultPayload } from "../events/tool-result.ts";
+import type { RuntimeConfig } from "../config/schema.ts";
 import type { ToolSpec } from "../llm/protocol.ts";
+import type { SandboxAdapter } from "../sandbox/adapter.ts";
+import type { HumanIO } from "./human-io.ts";
 import type { ToolKind } from "../safety/descriptors.ts";
 import { RuntimeError, isRuntimeError } from "../util/errors.ts";
 
@@ -13,11 +16,28 @@ export interface ToolContext {
   workspaceRoot: string;
   runId: string;
   callId: string;
+  turnId?: string;
+  stepId?: string;
   signal: AbortSignal;
   /** The run's env store (never logged). */
   env: Readonly<Record<string, string>>;
   /** Emit a side event (human_request, plan_updated, ...) from inside the tool. */
   emit: (type: string, payload: Record<string, unknown>) => Promise<void>;
+  /** What builtin tools need from the run; custom tools may ignore it. Absent outside a run. */
+  services?: ToolServices;
+}
+
+/** Run services handed to builtin tools (explicit wiring: nothing reads globals). */
+export interface ToolServices {
+  config: RuntimeConfig;
+  humanIO: HumanIO | null;
+  /** Secret values to redact from outputs. */
+  secrets: readonly string[];
+  homeDir: string | null;
+  /** The environment a child process starts from (provider keys already stripped); tools overlay theirs. */
+  baseEnv: Readonly<Record<string, string>>;
+  /** The run's OS sandbox adapter, or null when none is configured or usable. */
+  sandboxAdapter: SandboxAdapter | null;
 }
 
 export type ToolHandlerResult = ToolResultPayload | string | number | boolean | null | undefined | Record<string, unknown>;
