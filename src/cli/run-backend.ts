@@ -5,7 +5,6 @@ import type { LoadedConfig } from "../config/load.ts";
 import { FakeChatBackend } from "../llm/fake-backend.ts";
 import { defaultFakeScript, fakeScriptFormatFromPath, loadFakeScript } from "../llm/fake-script.ts";
 import { probeLocalServers } from "../llm/local-probe.ts";
-import { OpenAIChatBackend } from "../llm/openai-backend.ts";
 import type { ChatBackend } from "../llm/protocol.ts";
 import { openAIBackendOptions } from "../llm/backend-config.ts";
 import { ConfigError } from "../util/errors.ts";
@@ -31,6 +30,8 @@ export async function chooseBackend(
     }
     return { backend: new FakeChatBackend(loadFakeScript(text, fakeScriptFormatFromPath(path))), description: `fake (${options.fakeScript})` };
   }
+  // Loaded on demand: the openai package is most of the start-up cost of an offline run.
+  const { OpenAIChatBackend } = await import("../llm/openai-backend.ts");
   const llm = loaded.config.llm;
   const hasKey = (loaded.env[llm.api_key_env] ?? "").trim() !== "";
   if (hasKey || kind === "openai") {

@@ -60,6 +60,14 @@ export interface RunOptions {
   backend?: ChatBackend;
   /** Override the registry for this run (deterministic replay uses this). */
   registry?: ToolRegistry;
+  /** Override the approval provider, human I/O or WAL for this run (deterministic replay uses these). */
+  approvalProvider?: ApprovalProvider | null;
+  humanIO?: HumanIO | null;
+  wal?: WalBackend;
+  /** Use this session approval cache instead of the Agent's (deterministic replay starts from the record's). */
+  sessionApprovals?: Set<string>;
+  /** Deterministic replay: recorded sanitized arguments by call id (see RunContext). */
+  recordedArguments?: (callId: string) => Record<string, unknown> | undefined;
 }
 
 export type RunStatus = "completed" | "failed" | "cancelled" | "waiting_human";
@@ -118,6 +126,11 @@ export class Agent {
     this.registry.register(tool, { kind: "custom", ...options });
   }
 
+  /** The registry of this Agent's custom tools (a run adds the builtins in front of them). */
+  get tools(): ToolRegistry {
+    return this.registry;
+  }
+
   /** Run a task to its end and return the result. */
   async run(task: string, options: RunOptions = {}): Promise<RunResult> {
     const stream = this.start(task, options);
@@ -154,9 +167,11 @@ export class Agent {
   private async execute(task: string, runId: string, options: RunOptions, signal: AbortSignal, sink: (e: AgentEvent) => void): Promise<RunResult> {
     if (typeof task !== "string" || task.trim() === "") throw new RuntimeError("validation", "Cannot start a run: the task is empty");
     const runDir = runDirOf(this.workspaceRoot, runId);
-    mkdirSync(runDir, { recursive: true });
-    const wal = this.options.wal ?? JsonlWal.forRun(this.workspaceRoot, runId);
-    const walLocator = this.options.wal ? injectedWalLocator(this.options.wal, runId) : wal.locator();
+    const injected = options.wal ?? this.options.wal;
+    // An injected WAL (in-memory, replay) leaves no trace on disk unless the run writes artifacts.
+    if (!injected) mkdirSync(runDir, { recursive: true });
+    const wal = injected ?? JsonlWal.forRun(this.workspaceRoot, runId);
+    const walLocator = injected ? injectedWalLocator(injected, runId) : wal.locator();
     const strategy = options.resumeStrategy ?? this.config.run.resume_strategy;
     const initialHistory = options.initialHistory
       ? options.initialHistory.filter((m): m is ChatMessage & { content: string } => (m.role === "user" || m.role === "assistant") && typeof m.content === "string")
@@ -180,11 +195,12 @@ export class Agent {
       signal,
       env,
       secrets,
-      humanIO: this.options.humanIO ?? null,
+      humanIO: (options.humanIO !== undefined ? options.humanIO : this.options.humanIO) ?? null,
       state: new RunState(this.config, history),
       homeDir: homedir(),
       toolServices: undefined as unknown as RunContext["toolServices"],
       currentIds: {},
+      ...(options.recordedArguments ? { recordedArguments: options.recordedArguments } : {}),
     };
     ctx.toolServices = {
       config: this.config,
@@ -195,9 +211,9 @@ export class Agent {
       sandboxAdapter: this.options.sandboxAdapter ?? null,
     };
     ctx.approvals = new ApprovalGate({
-      provider: this.options.approvalProvider ?? null,
+      provider: (options.approvalProvider !== undefined ? options.approvalProvider : this.options.approvalProvider) ?? null,
       timeoutMs: this.config.safety.approval_timeout_ms,
-      sessionCache: this.sessionApprovals,
+      sessionCache: options.sessionApprovals ?? this.sessionApprovals,
       emit: async (type, payload) => void (await emitter.emit(type, payload, ctx.currentIds)),
     });
     ctx.approvals.seedSessionApprovals(plan.approvedForSessionKeys);

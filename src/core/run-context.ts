@@ -30,6 +30,8 @@ export interface RunContext {
   homeDir: string | null;
   /** What builtin tools get (config, human I/O, base env, sandbox adapter). */
   toolServices: ToolServices;
+  /** Set by deterministic replay: the recorded sanitized arguments of a call, by call id. */
+  recordedArguments?: (callId: string) => Record<string, unknown> | undefined;
   /** turn/step ids that approval events are emitted with (set before each approval request). */
   currentIds: { turnId?: string; stepId?: string };
 }

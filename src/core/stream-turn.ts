@@ -60,7 +60,7 @@ export async function streamTurn(ctx: RunContext, turnId: string, messages: Chat
               call_id: c.call_id,
               tool: c.name,
               name: c.name,
-              arguments: sanitizeToolArguments(c.name, parseArgs(c.raw_arguments), {
+              arguments: ctx.recordedArguments?.(c.call_id) ?? sanitizeToolArguments(c.name, parseArgs(c.raw_arguments), {
                 kind: kindOf(c.name),
                 workspaceRoot: ctx.workspaceRoot,
                 homeDir: ctx.homeDir,

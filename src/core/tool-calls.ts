@@ -127,6 +127,7 @@ async function gateAndRun(ctx: RunContext, turnId: string, calls: ToolCall[], re
       workspaceRoot: ctx.workspaceRoot,
       homeDir: ctx.homeDir,
       secrets: ctx.secrets,
+      recordedRequest: ctx.recordedArguments?.(call.call_id),
     });
     await ctx.emitter.emit("tool_call_requested", { call_id: call.call_id, tool: call.name, name: call.name, arguments: decision.request }, ids);
 

@@ -11,6 +11,12 @@ import type { SanitizeContext } from "./sanitize.ts";
 export interface ToolGateOptions extends SanitizeContext {
   kind: ToolKind;
   safety: SafetyPolicyConfig;
+  /**
+   * Deterministic replay: the sanitized request recorded for this call. It is what the event and
+   * the approval key carry (sanitizing is lossy, so it cannot be recomputed from recorded args);
+   * the policy still decides from the arguments.
+   */
+  recordedRequest?: Record<string, unknown>;
 }
 
 export interface ToolGateDecision extends PolicyDecision {
@@ -30,7 +36,9 @@ export function sanitizeToolArguments(tool: string, args: unknown, options: Omit
 export function evaluateToolCall(tool: string, args: unknown, options: ToolGateOptions): ToolGateDecision {
   const callArgs = isPlainObject(args) ? args : {};
   const descriptor = getToolDescriptor(tool, options.kind);
-  const { request, shell } = descriptor.sanitize(callArgs, options);
+  const sanitized = descriptor.sanitize(callArgs, options);
+  const request = options.recordedRequest ?? sanitized.request;
+  const shell = sanitized.shell;
   const decision = evaluatePolicy({
     tool,
     category: descriptor.category,

@@ -3,7 +3,7 @@
  * backend; and `runs` reading what it wrote.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileBinary } from "../../compile/build.ts";
@@ -110,5 +110,29 @@ describe("runs", () => {
     const resumed = run(["run", "--json", "--run-id", "run_e2e2", "--resume-strategy", "replay", "--backend", "fake", "Again"], ws);
     const started = JSON.parse(resumed.stdout.split("\n")[0]!);
     expect(started.payload.resume).toEqual({ enabled: false, strategy: "replay", previous_events: 2 });
+  });
+
+  test("replay re-runs a recorded run without the model and reports a match or the divergence", () => {
+    const ws = workspace();
+    expect(run(["run", "--run-id", "run_rp", "--backend", "fake", "Say hello"], ws).code).toBe(0);
+    const same = run(["runs", "replay", "run_rp"], ws);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain("result: identical to the record");
+    expect(same.stdout).toContain("tokens spent: 0");
+    // Nothing written by a plain replay.
+    expect(readdirSync(join(ws, ".skills_runtime_sdk/runs")).sort()).toEqual(["run_rp"]);
+
+    writeFileSync(join(ws, "other-model.yaml"), "models:\n  executor: other-model\n");
+    const diverged = run(["runs", "replay", "run_rp", "--config", "other-model.yaml", "--json"], ws);
+    expect(diverged.code).toBe(1);
+    const report = JSON.parse(diverged.stdout);
+    expect(report).toMatchObject({ matches: false, divergence: { index: 1, field: "payload.model", actual: "other-model" } });
+    expect(report.events).toBeUndefined();
+
+    const saved = run(["runs", "replay", "run_rp", "--replay-run-id", "run_rp_again"], ws);
+    expect(saved.code).toBe(0);
+    expect(existsSync(join(ws, ".skills_runtime_sdk/runs/run_rp_again/events.jsonl"))).toBe(true);
+    expect(run(["runs", "replay", "run_rp", "--replay-run-id", "run_rp_again"], ws).code).toBe(2);
+    expect(run(["runs", "replay", "nope"], ws).stderr).toContain('Cannot replay run "nope"');
   });
 });

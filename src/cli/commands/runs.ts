@@ -14,6 +14,7 @@ import { parseArgs, renderHelp, type FlagSpec } from "../args.ts";
 import type { CliCommand, CliIO } from "../command.ts";
 import { OUTPUT_FLAGS, formatJson, wantsJson } from "../common.ts";
 import { EXIT } from "../exit-codes.ts";
+import { REPLAY_FLAGS, REPLAY_SUMMARY, runsReplay } from "./runs-replay.ts";
 
 const ROOT_FLAG: FlagSpec = { name: "workspace-root", type: "string", value: "DIR", default: ".", description: "Workspace whose runs to read." };
 
@@ -74,6 +75,7 @@ const SUBCOMMANDS = [
   { name: "show", summary: "Print the timeline of one run (RUN_ID)." },
   { name: "metrics", summary: "Summarise a run's WAL (exit 20 invalid, 22 not found, 23 not supported)." },
   { name: "fork", summary: "Copy events 0..SEQ of a run into a new run id (RUN_ID@SEQ NEW_ID)." },
+  { name: "replay", summary: REPLAY_SUMMARY },
 ];
 
 const SUB_FLAGS: Record<string, FlagSpec[]> = {
@@ -86,6 +88,7 @@ const SUB_FLAGS: Record<string, FlagSpec[]> = {
     { name: "pretty", type: "boolean", description: "Indent the JSON output." },
   ],
   fork: [ROOT_FLAG, ...OUTPUT_FLAGS],
+  replay: REPLAY_FLAGS,
 };
 
 function runIds(root: string): string[] {
@@ -100,6 +103,7 @@ async function runSub(sub: string, argv: string[], io: CliIO): Promise<number> {
     io.stdout(renderHelp({ usage: `skills-runtime runs ${sub} [flags]`, summary: SUBCOMMANDS.find((s) => s.name === sub)!.summary, flags: SUB_FLAGS[sub]!, examples: [EXAMPLES[sub]!] }));
     return EXIT.ok;
   }
+  if (sub === "replay") return runsReplay(args, io);
   const root = resolve(io.cwd, String(args.flags["workspace-root"] ?? "."));
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     if (sub === "metrics") {
@@ -159,6 +163,7 @@ const EXAMPLES: Record<string, string> = {
   show: "skills-runtime runs show run_3f2a9c",
   metrics: "skills-runtime runs metrics --run-id run_3f2a9c --pretty",
   fork: "skills-runtime runs fork run_3f2a9c@12 run_3f2a9c_b",
+  replay: "skills-runtime runs replay run_3f2a9c --config stricter-policy.yaml",
 };
 
 export const runsCommand: CliCommand = {
@@ -166,7 +171,7 @@ export const runsCommand: CliCommand = {
   passthrough: true,
   help: {
     usage: "skills-runtime runs <command> [flags]",
-    summary: "Inspect recorded runs: list, show a timeline, metrics, fork.",
+    summary: "Inspect recorded runs: list, show a timeline, metrics, fork, replay.",
     details: "Run `skills-runtime runs <command> --help` for the flags of each command.",
     subcommands: SUBCOMMANDS,
     flags: [],
