@@ -64,6 +64,8 @@ export interface RunOptions {
   approvalProvider?: ApprovalProvider | null;
   humanIO?: HumanIO | null;
   wal?: WalBackend;
+  /** Create the run directory before the run (default true, as the reference; replay passes false). */
+  createRunDir?: boolean;
   /** Use this session approval cache instead of the Agent's (deterministic replay starts from the record's). */
   sessionApprovals?: Set<string>;
   /** Deterministic replay: recorded sanitized arguments by call id (see RunContext). */
@@ -168,8 +170,8 @@ export class Agent {
     if (typeof task !== "string" || task.trim() === "") throw new RuntimeError("validation", "Cannot start a run: the task is empty");
     const runDir = runDirOf(this.workspaceRoot, runId);
     const injected = options.wal ?? this.options.wal;
-    // An injected WAL (in-memory, replay) leaves no trace on disk unless the run writes artifacts.
-    if (!injected) mkdirSync(runDir, { recursive: true });
+    // Spec 2.4: the run directory exists even with an injected WAL; a replay opts out.
+    if (options.createRunDir !== false) mkdirSync(runDir, { recursive: true });
     const wal = injected ?? JsonlWal.forRun(this.workspaceRoot, runId);
     const walLocator = injected ? injectedWalLocator(injected, runId) : wal.locator();
     const strategy = options.resumeStrategy ?? this.config.run.resume_strategy;

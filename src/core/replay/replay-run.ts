@@ -84,6 +84,7 @@ export async function replayEvents(agent: Agent, sourceRunId: string, events: re
   }
   const stream = agent.runStream(recording.task, {
     runId: replayRunId,
+    createRunDir: options.wal !== undefined,
     signal: controller.signal,
     wal,
     backend: new ReplayBackend(recording, log, cancel),
