@@ -5,6 +5,7 @@
 import type { ApprovalDecision } from "../events/payloads/tool.ts";
 import type { ApprovalProvider, ApprovalRequest } from "../safety/approvals.ts";
 import { UsageError } from "../util/errors.ts";
+import { stdinLines, type StdinLines } from "./stdin-lines.ts";
 
 export type OnAsk = { kind: "deny" } | { kind: "fail" } | { kind: "wait"; seconds: number } | { kind: "prompt" };
 
@@ -18,30 +19,11 @@ export function parseOnAsk(value: string | undefined, isTTY: boolean): OnAsk {
 
 const ANSWERS: Record<string, ApprovalDecision> = { y: "approved", s: "approved_for_session", n: "denied", a: "abort" };
 
-/** Read one line from stdin (or null at end of input / on abort). */
-async function readLine(signal: AbortSignal): Promise<string | null> {
-  const reader = Bun.stdin.stream().getReader();
-  const onAbort = () => void reader.cancel().catch(() => undefined);
-  signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    let text = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return text === "" ? null : text;
-      text += new TextDecoder().decode(value);
-      const nl = text.indexOf("\n");
-      if (nl !== -1) return text.slice(0, nl);
-    }
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-    reader.releaseLock();
-  }
-}
-
 export class TerminalApprovalProvider implements ApprovalProvider {
   constructor(
     private readonly mode: OnAsk,
     private readonly err: (t: string) => void,
+    private readonly lines: StdinLines = stdinLines(),
   ) {}
 
   async requestApproval(request: ApprovalRequest, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ApprovalDecision> {
@@ -56,7 +38,7 @@ export class TerminalApprovalProvider implements ApprovalProvider {
     try {
       for (;;) {
         this.err(`  Allow ${request.tool}? [y] once  [s] for this session  [n] deny  [a] abort run (${Math.round(waitMs / 1000)} s): `);
-        const line = await readLine(signal);
+        const line = await this.lines.next(signal);
         if (line === null) {
           this.err("\n  no answer: denied\n");
           return "denied";

@@ -7,6 +7,7 @@ import { EXIT } from "../exit-codes.ts";
 import { EventRenderer } from "../render-events.ts";
 import { chooseBackend } from "../run-backend.ts";
 import { TerminalApprovalProvider, parseOnAsk } from "../tty-approvals.ts";
+import { TerminalHumanIO } from "../tty-human.ts";
 
 export function runExitCode(result: RunResult): number {
   switch (result.status) {
@@ -50,7 +51,7 @@ export const runCommand: CliCommand = {
       { name: "resume", type: "string", value: "RUN_ID", description: "Continue an earlier run (same WAL)." },
       { name: "resume-strategy", type: "string", value: "S", choices: ["summary", "replay"], description: "How an earlier run is continued. Default: run.resume_strategy." },
       { name: "fork", type: "string", value: "RUN_ID@SEQ", description: "Copy a run's events 0..SEQ into a new run and continue from there (replay)." },
-      { name: "on-ask", type: "string", value: "POLICY", description: "When a tool needs approval: deny, fail, or wait:<seconds> for an answer on stdin. Default: ask on a terminal, deny otherwise." },
+      { name: "on-ask", type: "string", value: "POLICY", description: "When a tool needs approval or the agent asks a question: deny (questions stop the run, exit 4), fail, or wait:<seconds> for an answer on stdin. Default: ask on a terminal, deny otherwise." },
       { name: "json", type: "boolean", description: "Print every event as one JSON line on stdout (for scripts)." },
       ...WORKSPACE_FLAGS,
     ],
@@ -90,6 +91,7 @@ export const runCommand: CliCommand = {
       config,
       backend,
       approvalProvider: onAsk.kind === "fail" ? null : new TerminalApprovalProvider(onAsk, io.stderr),
+      humanIO: onAsk.kind === "prompt" || onAsk.kind === "wait" ? new TerminalHumanIO(onAsk, io.stderr) : null,
     });
     if (!json) io.stderr(`model: ${description}\n`);
     const stream = agent.runStream(task, { ...(runId ? { runId } : {}), ...(strategy ? { resumeStrategy: strategy } : {}), signal: io.signal });
