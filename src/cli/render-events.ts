@@ -66,7 +66,7 @@ export class EventRenderer {
         this.note(`→ ${p.tool ?? p.name} ${clip(JSON.stringify(p.arguments ?? {}))}`);
         break;
       case "approval_requested":
-        this.note(`? approval needed: ${p.summary}`);
+        this.note(`? approval needed: ${p.tool} ${describeRequest(p.request)}`);
         break;
       case "approval_decided":
         this.note(`  approval ${p.decision} (${p.reason})`);
@@ -98,4 +98,18 @@ export class EventRenderer {
         break;
     }
   }
+}
+
+/** One line saying what an approval is for, from the sanitized request (never secret values). */
+export function describeRequest(request: unknown): string {
+  const r = (request && typeof request === "object" ? request : {}) as Record<string, unknown>;
+  const risk = r.risk && typeof r.risk === "object" ? (r.risk as Record<string, unknown>).risk_level : undefined;
+  const riskText = risk === "high" ? " [high risk]" : "";
+  if (Array.isArray(r.argv) && r.argv.length > 0) return `runs: ${r.argv.map(String).join(" ")}${riskText}`;
+  if (typeof r.command === "string") return `runs: ${r.command}${riskText}`;
+  if (typeof r.cmd === "string") return `runs: ${r.cmd}${riskText}`;
+  if (typeof r.path === "string") return `writes ${r.path}${typeof r.bytes === "number" ? ` (${r.bytes} bytes)` : ""}`;
+  if (Array.isArray(r.file_paths)) return `patches ${r.file_paths.map(String).join(", ") || "(no files)"}`;
+  const text = JSON.stringify(r);
+  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
 }

@@ -288,3 +288,36 @@ describe("overrides and sources", () => {
     for (const value of Object.values(loaded.sources)) expect(value).toMatch(/^(embedded_default|preset:|library|schema_default)/);
   });
 });
+
+describe("tools.web_search", () => {
+  test("is off by default with no endpoint and no key", () => {
+    const { config, sources } = loadConfig({ workspaceRoot: workspace(), env: {} });
+    expect(config.tools.web_search).toEqual({ enabled: false, endpoint: null, method: "GET", api_key_env: null, timeout_ms: 10000 });
+    expect(sources["tools.web_search.enabled"]).toBe("embedded_default");
+  });
+
+  test("an overlay turns it on with an endpoint", () => {
+    const ws = workspace({
+      "config/runtime.yaml": "tools:\n  web_search:\n    enabled: true\n    endpoint: http://127.0.0.1:9/search\n    method: POST\n    api_key_env: SEARCH_KEY\n",
+    });
+    const { config } = loadConfig({ workspaceRoot: ws, env: {} });
+    expect(config.tools.web_search).toMatchObject({ enabled: true, endpoint: "http://127.0.0.1:9/search", method: "POST", api_key_env: "SEARCH_KEY" });
+  });
+
+  test("enabled without an endpoint is an error naming the key to set", () => {
+    const ws = workspace({ "config/runtime.yaml": "tools:\n  web_search:\n    enabled: true\n" });
+    expect(loadError(() => loadConfig({ workspaceRoot: ws, env: {} })).message).toContain(
+      "tools.web_search.endpoint: web_search is enabled but has no endpoint; set tools.web_search.endpoint",
+    );
+  });
+
+  test("an endpoint that is not an http(s) URL is rejected", () => {
+    const ws = workspace({ "config/runtime.yaml": "tools:\n  web_search:\n    endpoint: file:///etc/passwd\n" });
+    expect(loadError(() => loadConfig({ workspaceRoot: ws, env: {} })).message).toContain("tools.web_search.endpoint: expected an http(s) URL");
+  });
+
+  test("unknown keys under tools are rejected", () => {
+    const ws = workspace({ "config/runtime.yaml": "tools:\n  web_search:\n    url: http://127.0.0.1:9\n" });
+    expect(loadError(() => loadConfig({ workspaceRoot: ws, env: {} })).message).toContain("tools.web_search.url: unknown key");
+  });
+});

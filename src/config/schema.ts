@@ -2,7 +2,8 @@
  * The runtime configuration schema: the single source of truth for every config key.
  * Every object is strict (an unknown key is an error, as in the reference's `extra="forbid"`).
  * Keys, types and limits follow the reference's default.yaml (spec section 1.1), plus
- * `run.max_turns` and `run.max_total_tokens` (decisions.md item 4).
+ * `run.max_turns` and `run.max_total_tokens` (decisions.md item 4) and `tools.web_search`
+ * (decisions.md item 13).
  */
 import { z } from "zod";
 
@@ -174,6 +175,35 @@ export const PromptConfig = z.strictObject({
   tools: z.strictObject({ exposure: ToolsExposure.nullable().default(null) }).prefault({}),
 });
 
+/**
+ * `tools.web_search` (not in the reference; decisions.md item 13): an HTTP search provider for the
+ * `web_search` tool, off by default.
+ * - `enabled`: when false (or with no endpoint) the tool answers `validation` with `data.disabled`.
+ * - `endpoint`: http(s) URL. GET sends `?q=&limit=` (+ `&recency=`); POST sends JSON
+ *   `{q, recency, limit}`. The answer must be JSON `{results: [{title, url, snippet}]}`.
+ * - `method`: `GET` or `POST`.
+ * - `api_key_env`: name of the environment variable whose value is sent as
+ *   `Authorization: Bearer <value>`; null sends no key.
+ * - `timeout_ms`: limit for one search request.
+ */
+export const WebSearchConfig = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    endpoint: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).nullable().default(null),
+    method: z.enum(["GET", "POST"]).default("GET"),
+    api_key_env: z.string().min(1).nullable().default(null),
+    timeout_ms: intMin(1).default(10000),
+  })
+  .refine((c) => !c.enabled || c.endpoint !== null, {
+    message: "web_search is enabled but has no endpoint; set tools.web_search.endpoint to the provider's URL",
+    path: ["endpoint"],
+  });
+
+/** Settings of builtin tools (not in the reference). */
+export const ToolsConfig = z.strictObject({
+  web_search: WebSearchConfig.prefault({}),
+});
+
 export const RuntimeConfig = z.strictObject({
   config_version: intMin(1).default(1),
   run: RunConfig,
@@ -183,8 +213,10 @@ export const RuntimeConfig = z.strictObject({
   models: ModelsConfig,
   skills: SkillsConfig.prefault({}),
   prompt: PromptConfig.prefault({}),
+  tools: ToolsConfig.prefault({}),
 });
 
 export type RuntimeConfig = z.infer<typeof RuntimeConfig>;
+export type WebSearchConfig = z.infer<typeof WebSearchConfig>;
 export type RuntimeConfigInput = z.input<typeof RuntimeConfig>;
 export type SandboxProfile = (typeof SANDBOX_PROFILES)[number];

@@ -27,6 +27,7 @@ import { EventQueue } from "./event-queue.ts";
 import type { HumanIO, RunContext } from "./run-context.ts";
 import { runLoop } from "./run-loop.ts";
 import { RunState, type Usage } from "./run-state.ts";
+import { BUILTIN_TOOLS, builtinRegistry } from "../tools/builtins.ts";
 import { ToolRegistry, type ToolDefinition } from "../tools/registry.ts";
 
 export interface AgentOptions {
@@ -37,6 +38,8 @@ export interface AgentOptions {
   /** Overlay files, applied before `config` (relative to the workspace). */
   configPaths?: string[];
   tools?: ToolDefinition<any>[];
+  /** Builtin tools offered to the model: all (default), none (false), or only those named. */
+  builtinTools?: boolean | readonly string[];
   approvalProvider?: ApprovalProvider | null;
   humanIO?: HumanIO | null;
   /** Inject a WAL (e.g. `new InMemoryWal()`); default a JSONL file per run. */
@@ -46,6 +49,8 @@ export interface AgentOptions {
   eventHooks?: EventHook[];
   /** The environment child processes start from (default: this process's env minus credentials). */
   baseEnv?: Record<string, string>;
+  /** Credentials for tools by env var name (default: the variables the config names, read from this process's env). */
+  credentials?: Record<string, string>;
   /** The OS sandbox adapter for `restricted` tool calls (default none: restricted calls fail closed). */
   sandboxAdapter?: SandboxAdapter | null;
 }
@@ -97,7 +102,9 @@ export class Agent {
   readonly workspaceRoot: string;
   readonly config: RuntimeConfig;
   readonly overlayPaths: string[];
+  /** Custom tools only (duplicates are caught at registration); runs add the builtins in front. */
   private readonly registry = new ToolRegistry();
+  private readonly overrides = new Set<string>();
   private readonly sessionApprovals = new Set<string>();
   private readonly options: AgentOptions;
 
@@ -125,12 +132,29 @@ export class Agent {
 
   /** Register a custom tool (zod or JSON-schema parameters). */
   registerTool(tool: ToolDefinition<any>, options: { override?: boolean } = {}): void {
+    const name = typeof tool.name === "string" ? tool.name.trim() : "";
+    if (!options.override && BUILTIN_TOOLS.some((b) => b.name === name) && this.options.builtinTools !== false) {
+      throw new RuntimeError("validation", `Cannot register tool "${name}": a builtin tool has that name (register it with override: true to replace it)`);
+    }
     this.registry.register(tool, { kind: "custom", ...options });
+    if (options.override) this.overrides.add(tool.name.trim());
   }
 
-  /** The registry of this Agent's custom tools (a run adds the builtins in front of them). */
+  /**
+   * The tools a run offers: the builtins in catalogue order, then the custom tools. A custom tool
+   * may take a builtin's name only when registered with `override` (it stays a custom tool).
+   */
   get tools(): ToolRegistry {
-    return this.registry;
+    const choice = this.options.builtinTools ?? true;
+    const registry = choice === false ? new ToolRegistry() : builtinRegistry(choice === true ? undefined : choice);
+    for (const { definition } of this.registry.list()) {
+      const clash = registry.get(definition.name) !== undefined;
+      if (clash && !this.overrides.has(definition.name)) {
+        throw new RuntimeError("validation", `Cannot register tool "${definition.name}": a builtin tool has that name (register it with override: true to replace it)`);
+      }
+      registry.register(definition, { kind: "custom", override: clash });
+    }
+    return registry;
   }
 
   /** Run a task to its end and return the result. */
@@ -180,7 +204,8 @@ export class Agent {
       : null;
     const plan = await loadResumePlan(wal, runId, { strategy, initialHistory });
     const env = { ...(this.options.envVars ?? {}) };
-    const secrets = secretValuesFromEnv(env, Object.keys(env));
+    const credentials = this.options.credentials ?? toolCredentials(this.config, readProcessEnv());
+    const secrets = secretValuesFromEnv({ ...env, ...credentials }, [...Object.keys(env), ...Object.keys(credentials)]);
     const emitter = new RunEmitter(runId, wal, this.options.eventHooks ?? [], sink);
     const history = [...(plan.history as ChatMessage[]), ...((initialHistory ?? []) as ChatMessage[])];
     const ctx: RunContext = {
@@ -190,7 +215,7 @@ export class Agent {
       runDir,
       config: this.config,
       backend: options.backend ?? this.options.backend ?? null,
-      registry: options.registry ?? this.registry,
+      registry: options.registry ?? this.tools,
       approvals: undefined as unknown as ApprovalGate,
       emitter,
       walLocator,
@@ -210,6 +235,7 @@ export class Agent {
       secrets,
       homeDir: ctx.homeDir,
       baseEnv: this.options.baseEnv ?? childBaseEnv(readProcessEnv(), { alsoDrop: [this.config.llm.api_key_env] }),
+      credentials,
       sandboxAdapter: this.options.sandboxAdapter ?? null,
     };
     ctx.approvals = new ApprovalGate({
@@ -235,6 +261,14 @@ export class Agent {
     await runLoop(ctx);
     return toResult(ctx);
   }
+}
+
+/** The credential variables the config names for tools (today `tools.web_search.api_key_env`). */
+export function toolCredentials(config: RuntimeConfig, env: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const name = config.tools.web_search.api_key_env;
+  if (name && env[name] !== undefined) out[name] = env[name]!;
+  return out;
 }
 
 function toResult(ctx: RunContext): RunResult {

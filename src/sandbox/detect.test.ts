@@ -56,7 +56,7 @@ describe("probe", () => {
     expect(probe.fix).toContain("apt-get install -y bubblewrap");
   });
 
-  test.skipIf(!hasBwrap)("a real bwrap trial run succeeds here (skipped: bwrap is not installed)", async () => {
+  test.skipIf(!hasBwrap)(`a real bwrap trial run succeeds here${hasBwrap ? "" : " (skipped: bwrap is not installed)"}`, async () => {
     const probe = await probeSandbox({ platform: "linux", mode: "auto", bwrapPath: "bwrap", pathEnv: "/usr/bin:/bin", workspaceRoot: "/nonexistent-ws" });
     expect(probe.available).toBe(true);
     expect(probe.binary).toMatch(/\/bwrap$/);

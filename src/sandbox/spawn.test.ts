@@ -1,18 +1,8 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, test } from "bun:test";
+import { goneWithin, isAlive } from "../../test/support/processes.ts";
 import { TailBuffer, runProcess } from "./spawn.ts";
 
 const env = { PATH: "/usr/bin:/bin" };
-
-/** Alive means present and not a zombie (a container's init may be slow to reap). */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 describe("runProcess", () => {
   test("returns exit code and output as data", async () => {
@@ -31,7 +21,33 @@ describe("runProcess", () => {
     expect(r.timedOut).toBe(true);
     const grandchild = Number(r.stdout.trim());
     expect(grandchild).toBeGreaterThan(0);
-    expect(isAlive(grandchild)).toBe(false);
+    expect(await goneWithin(grandchild)).toBe(true);
+  });
+
+  test("returns when the leader exits even if a background grandchild holds the pipe", async () => {
+    const started = performance.now();
+    const r = await runProcess(["/bin/sh", "-c", "sleep 100 & echo $!"], { env, timeoutMs: 20_000 });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(r).toMatchObject({ exitCode: 0, timedOut: false });
+    const grandchild = Number(r.stdout.trim());
+    expect(grandchild).toBeGreaterThan(0);
+    // the rest of the leader's process group does not outlive it
+    expect(await goneWithin(grandchild)).toBe(true);
+  });
+
+  test("stops reading after a grace period when a process outside the group keeps the pipe open", async () => {
+    const started = performance.now();
+    // the pause lets the background job reach setsid before the leader exits
+    const r = await runProcess(["/bin/sh", "-c", "setsid sleep 100 & echo $!; sleep 0.3; echo done"], { env, drainGraceMs: 100 });
+    const escaped = Number(r.stdout.split("\n")[0]);
+    try {
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(isAlive(escaped)).toBe(true); // it really escaped the group kill and still holds the pipe
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toEndWith("done\n");
+    } finally {
+      if (escaped > 0 && isAlive(escaped)) process.kill(escaped, "SIGKILL");
+    }
   });
 
   test("cancels through an AbortSignal", async () => {

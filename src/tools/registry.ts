@@ -36,6 +36,11 @@ export interface ToolServices {
   homeDir: string | null;
   /** The environment a child process starts from (provider keys already stripped); tools overlay theirs. */
   baseEnv: Readonly<Record<string, string>>;
+  /**
+   * Credentials named by the config for tools themselves (e.g. `tools.web_search.api_key_env`),
+   * read from the process env at the boundary. Never passed to child processes; also in `secrets`.
+   */
+  credentials: Readonly<Record<string, string>>;
   /** The run's OS sandbox adapter, or null when none is configured or usable. */
   sandboxAdapter: SandboxAdapter | null;
 }
@@ -106,7 +111,8 @@ export class ToolRegistry {
         name: definition.name,
         description: definition.description,
         parameters: isZod(definition.parameters)
-          ? (z.toJSONSchema(definition.parameters) as Record<string, unknown>)
+          ? // "input": a field with a default is optional for the model.
+            (z.toJSONSchema(definition.parameters, { io: "input" }) as Record<string, unknown>)
           : (definition.parameters ?? { type: "object", properties: {}, additionalProperties: false }),
       },
     })) as ToolSpec[];
@@ -136,7 +142,10 @@ export class ToolRegistry {
       }
     } catch (error) {
       if (ctx.signal.aborted) result = errorResult("cancelled", "cancelled by user");
-      else if (isRuntimeError(error)) result = errorResult(error.kind === "usage" ? "validation" : error.kind, error.message, error.details);
+      else if (isRuntimeError(error)) {
+        const details = Object.keys(error.details).length > 0 ? error.details : undefined;
+        result = errorResult(error.kind === "usage" ? "validation" : error.kind, error.message, details);
+      }
       else result = errorResult("unknown", error instanceof Error ? error.message : String(error));
     }
     if (!result.duration_ms) result.duration_ms = Math.round(performance.now() - started);

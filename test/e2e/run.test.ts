@@ -11,6 +11,7 @@ import { compileBinary } from "../../compile/build.ts";
 let dir: string;
 let binary: string;
 const hasScript = Bun.which("script") !== null;
+const NO_SCRIPT = hasScript ? "" : " (skipped: util-linux `script` is not installed)";
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "sr-e2e-run-"));
@@ -84,13 +85,131 @@ describe("run", () => {
     expect(run(["run"], workspace()).code).toBe(2);
   });
 
-  test.skipIf(!hasScript)("in a terminal: streams the answer (skipped: util-linux `script` is not installed)", () => {
+  test.skipIf(!hasScript)(`in a terminal: streams the answer${NO_SCRIPT}`, () => {
     const ws = workspace();
     const r = Bun.spawnSync(["script", "-qec", `${binary} run --backend fake "Say hello"`, "/dev/null"], { cwd: ws, env: { PATH: "/usr/bin:/bin", HOME: ws, TERM: "xterm" }, stdout: "pipe", stderr: "pipe" });
     expect(r.exitCode).toBe(0);
     const out = r.stdout.toString();
     expect(out).toContain('You asked: "Say hello"');
     expect(out).toMatch(/run run_[0-9a-f]+: completed/);
+  });
+});
+
+describe("approvals and questions", () => {
+  const WRITE_SCRIPT = JSON.stringify({
+    calls: [
+      { events: [{ type: "tool_calls", tool_calls: [{ call_id: "c1", name: "file_write", raw_arguments: JSON.stringify({ path: "note.txt", content: "hello" }) }] }, { type: "completed", finish_reason: "tool_calls" }] },
+      { events: [{ type: "text_delta", text: "Finished." }, { type: "completed", finish_reason: "stop" }] },
+    ],
+  });
+
+  /** `run` in a pseudo-terminal (util-linux `script`), with `answers` typed at the prompt. */
+  function inTerminal(ws: string, answers: string) {
+    writeFileSync(join(ws, "write.json"), WRITE_SCRIPT);
+    const r = Bun.spawnSync(["script", "-qec", `${binary} run --fake-script write.json "Write a note"`, "/dev/null"], {
+      cwd: ws,
+      env: { PATH: "/usr/bin:/bin", HOME: ws, TERM: "xterm" },
+      stdin: Buffer.from(answers),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    return { code: r.exitCode, out: r.stdout.toString() };
+  }
+  const walOf = (ws: string) => {
+    const runs = readdirSync(join(ws, ".skills_runtime_sdk/runs"));
+    return readFileSync(join(ws, ".skills_runtime_sdk/runs", runs[0]!, "events.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  };
+
+  test.skipIf(!hasScript)(`in a terminal, y approves once: the file is written${NO_SCRIPT}`, () => {
+    const ws = workspace();
+    const r = inTerminal(ws, "y\n");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("Allow file_write? [y] once  [s] for this session  [n] deny  [a] abort run");
+    expect(r.out).toContain("approval needed: file_write writes note.txt (5 bytes)");
+    expect(readFileSync(join(ws, "note.txt"), "utf8")).toBe("hello");
+    expect(walOf(ws).find((e) => e.type === "approval_decided").payload).toMatchObject({ decision: "approved", reason: "provider" });
+  });
+
+  test.skipIf(!hasScript)(`in a terminal, n denies: nothing is written and the run goes on${NO_SCRIPT}`, () => {
+    const ws = workspace();
+    const r = inTerminal(ws, "n\n");
+    expect(r.code).toBe(0);
+    expect(existsSync(join(ws, "note.txt"))).toBe(false);
+    expect(r.out).toContain("Finished.");
+    const finished = walOf(ws).find((e) => e.type === "tool_call_finished");
+    expect(finished.payload.result).toMatchObject({ ok: false, error_kind: "permission", stderr: "approval denied" });
+  });
+
+  test.skipIf(!hasScript)(`in a terminal, a aborts: exit 130 and the WAL ends with run_cancelled${NO_SCRIPT}`, () => {
+    const ws = workspace();
+    const r = inTerminal(ws, "a\n");
+    expect(r.code).toBe(130);
+    expect(existsSync(join(ws, "note.txt"))).toBe(false);
+    expect(walOf(ws).at(-1).type).toBe("run_cancelled");
+  });
+
+  test("piped without --on-ask, approvals are denied automatically and nothing is written", () => {
+    const ws = workspace();
+    writeFileSync(join(ws, "write.json"), WRITE_SCRIPT);
+    const r = run(["run", "--fake-script", "write.json", "Write a note"], ws);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("denied automatically (--on-ask deny)");
+    expect(existsSync(join(ws, "note.txt"))).toBe(false);
+  });
+
+  test("--on-ask wait:N reads the answer from piped stdin", () => {
+    const ws = workspace();
+    writeFileSync(join(ws, "write.json"), WRITE_SCRIPT);
+    const r = Bun.spawnSync([binary, "run", "--on-ask", "wait:10", "--fake-script", "write.json", "Write a note"], {
+      cwd: ws,
+      env: { PATH: "/usr/bin:/bin", HOME: ws },
+      stdin: Buffer.from("s\n"),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    expect(r.exitCode).toBe(0);
+    expect(readFileSync(join(ws, "note.txt"), "utf8")).toBe("hello");
+    expect(walOf(ws).find((e) => e.type === "approval_decided").payload.decision).toBe("approved_for_session");
+  });
+
+  const ASK_SCRIPT = JSON.stringify({
+    calls: [
+      { events: [{ type: "tool_calls", tool_calls: [{ call_id: "q1", name: "ask_human", raw_arguments: JSON.stringify({ question: "Which colour?", choices: ["red", "blue"] }) }] }, { type: "completed", finish_reason: "tool_calls" }] },
+      { events: [{ type: "text_delta", text: "Noted." }, { type: "completed", finish_reason: "stop" }] },
+    ],
+  });
+
+  test.skipIf(!hasScript)(`in a terminal, the agent's question is asked and a choice number answers it${NO_SCRIPT}`, () => {
+    const ws = workspace();
+    writeFileSync(join(ws, "ask.json"), ASK_SCRIPT);
+    const r = Bun.spawnSync(["script", "-qec", `${binary} run --fake-script ask.json "Pick a colour"`, "/dev/null"], {
+      cwd: ws,
+      env: { PATH: "/usr/bin:/bin", HOME: ws, TERM: "xterm" },
+      stdin: Buffer.from("2\n"),
+      stdout: "pipe",
+    });
+    expect(r.exitCode).toBe(0);
+    const out = r.stdout.toString();
+    expect(out).toContain("? Which colour?");
+    expect(out).toContain("2) blue");
+    expect(walOf(ws).find((e) => e.type === "human_response").payload).toMatchObject({ call_id: "q1", answer: "blue" });
+  });
+
+  test("piped without an answer source, a question stops the run waiting for a human (exit 4)", () => {
+    const ws = workspace();
+    writeFileSync(join(ws, "ask.json"), ASK_SCRIPT);
+    const r = run(["run", "--fake-script", "ask.json", "Pick a colour"], ws);
+    expect(r.code).toBe(4);
+    expect(walOf(ws).at(-1).type).toBe("run_waiting_human");
+  });
+
+  test("--on-ask fail stops at the first approval with a config error", () => {
+    const ws = workspace();
+    writeFileSync(join(ws, "write.json"), WRITE_SCRIPT);
+    const r = run(["run", "--on-ask", "fail", "--fake-script", "write.json", "Write a note"], ws);
+    expect(r.code).toBe(1);
+    expect(existsSync(join(ws, "note.txt"))).toBe(false);
+    expect(walOf(ws).at(-1)).toMatchObject({ type: "run_failed", payload: { error_kind: "config_error" } });
   });
 });
 

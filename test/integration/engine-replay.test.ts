@@ -47,7 +47,7 @@ describe("deterministic replay", () => {
     const ws = workspace();
     const { events } = await recordToolRun(ws);
     const echo = echoTool();
-    const replayAgent = new Agent({ workspaceRoot: ws, config: ASK, tools: [echo], backend: forbiddenBackend });
+    const replayAgent = new Agent({ builtinTools: false, workspaceRoot: ws, config: ASK, tools: [echo], backend: forbiddenBackend });
     const report = await replayEvents(replayAgent, "run_rec", events, { replayRunId: "run_rec_replay" });
 
     expect(report.divergence).toBeNull();
@@ -71,7 +71,7 @@ describe("deterministic replay", () => {
   test("reports where a stricter policy makes the run diverge", async () => {
     const ws = workspace();
     const { events } = await recordToolRun(ws);
-    const strict = new Agent({ workspaceRoot: ws, config: { safety: { mode: "ask", tool_denylist: ["echo"] } }, tools: [echoTool()], backend: forbiddenBackend });
+    const strict = new Agent({ builtinTools: false, workspaceRoot: ws, config: { safety: { mode: "ask", tool_denylist: ["echo"] } }, tools: [echoTool()], backend: forbiddenBackend });
     const report = await replayEvents(strict, "run_rec", events);
 
     expect(report.matches).toBe(false);
@@ -87,7 +87,7 @@ describe("deterministic replay", () => {
   test("replays tools this process does not know as the custom tools they were", async () => {
     const ws = workspace();
     const { events } = await recordToolRun(ws);
-    const bare = new Agent({ workspaceRoot: ws, config: ASK, backend: forbiddenBackend });
+    const bare = new Agent({ builtinTools: false, workspaceRoot: ws, config: ASK, backend: forbiddenBackend });
     const report = await replayEvents(bare, "run_rec", events);
     // The model is offered one tool fewer: that is the divergence; the call itself replays fine.
     expect(report.divergence?.recorded?.type).toBe("llm_request_started");
@@ -102,7 +102,7 @@ describe("deterministic replay", () => {
     const ws = workspace();
     const { events } = await recordToolRun(ws);
     const wal = JsonlWal.forRun(ws, "run_rec_saved");
-    const agent = new Agent({ workspaceRoot: ws, config: ASK, tools: [echoTool()], backend: forbiddenBackend });
+    const agent = new Agent({ builtinTools: false, workspaceRoot: ws, config: ASK, tools: [echoTool()], backend: forbiddenBackend });
     const report = await replayEvents(agent, "run_rec", events, { replayRunId: "run_rec_saved", wal });
     expect(report.matches).toBe(true);
     const saved = readWalFile(wal.locator());
@@ -119,7 +119,7 @@ describe("deterministic replay", () => {
     const result = await agent.run("fail please", { runId: "run_fail" });
     expect(result.status).toBe("failed");
     const events = readWal(result.walLocator);
-    const report = await replayEvents(new Agent({ workspaceRoot: ws, backend: forbiddenBackend }), "run_fail", events);
+    const report = await replayEvents(new Agent({ builtinTools: false, workspaceRoot: ws, backend: forbiddenBackend }), "run_fail", events);
     expect(report.divergence).toBeNull();
     expect(report.replayed_terminal).toBe("run_failed");
     expect(report.events.at(-1)?.payload).toMatchObject({ error_kind: "server_error" });
@@ -143,7 +143,7 @@ describe("deterministic replay", () => {
     const result = await agent.run("cancel me", { runId: "run_cancel", signal: controller.signal });
     expect(result.status).toBe("cancelled");
     const events = readWal(result.walLocator);
-    const replayAgent = new Agent({ workspaceRoot: ws, config: { safety: { mode: "allow" } }, tools: [slow], backend: forbiddenBackend });
+    const replayAgent = new Agent({ builtinTools: false, workspaceRoot: ws, config: { safety: { mode: "allow" } }, tools: [slow], backend: forbiddenBackend });
     const report = await replayEvents(replayAgent, "run_cancel", events);
     expect(report.replayed_terminal).toBe("run_cancelled");
     expect(report.divergence).toBeNull();
@@ -157,7 +157,7 @@ describe("deterministic replay", () => {
     for await (const event of stream) if (event.type === "llm_response_delta") controller.abort();
     const events = readWal((await stream.result).walLocator);
     expect(events.at(-1)?.type).toBe("run_cancelled");
-    const report = await replayEvents(new Agent({ workspaceRoot: ws, backend: forbiddenBackend }), "run_cut", events);
+    const report = await replayEvents(new Agent({ builtinTools: false, workspaceRoot: ws, backend: forbiddenBackend }), "run_cut", events);
     expect(report.divergence).toBeNull();
     expect(report.replayed_terminal).toBe("run_cancelled");
   });
@@ -169,7 +169,7 @@ describe("deterministic replay", () => {
     const second = makeAgent({ workspaceRoot: ws, config: { safety: { mode: "allow" } }, tools: [echoTool()], script: [replyText("second")] });
     const r2 = await second.agent.run("second task", { runId: "run_seg", resumeStrategy: "replay" });
     const events = readWal(r2.walLocator);
-    const agent = new Agent({ workspaceRoot: ws, config: { safety: { mode: "allow" } }, tools: [echoTool()], backend: forbiddenBackend });
+    const agent = new Agent({ builtinTools: false, workspaceRoot: ws, config: { safety: { mode: "allow" } }, tools: [echoTool()], backend: forbiddenBackend });
 
     const last = await replayEvents(agent, "run_seg", events);
     expect(last.task).toBe("second task");
@@ -185,7 +185,7 @@ describe("deterministic replay", () => {
   test("a tighter budget shows up where the new run stops", async () => {
     const ws = workspace();
     const { events } = await recordToolRun(ws);
-    const tight = new Agent({ workspaceRoot: ws, config: { ...ASK, run: { max_turns: 1 } }, tools: [echoTool()], backend: forbiddenBackend });
+    const tight = new Agent({ builtinTools: false, workspaceRoot: ws, config: { ...ASK, run: { max_turns: 1 } }, tools: [echoTool()], backend: forbiddenBackend });
     const report = await replayEvents(tight, "run_rec", events);
     const secondRequest = events.findLastIndex((e) => e.type === "llm_request_started");
     expect(report.divergence?.index).toBe(secondRequest);
@@ -197,7 +197,7 @@ describe("deterministic replay", () => {
   test("reads and replays a WAL written by the reference", async () => {
     const ws = workspace();
     const events = readWalFile(join(import.meta.dir, "../fixtures/wal/reference-completed.jsonl"));
-    const agent = new Agent({ workspaceRoot: ws, config: ASK, backend: forbiddenBackend });
+    const agent = new Agent({ builtinTools: false, workspaceRoot: ws, config: ASK, backend: forbiddenBackend });
     const report = await replayEvents(agent, "r_ref1", events);
     expect(report.model_calls_replayed).toBe(2);
     expect(report.tokens_spent).toBe(0);

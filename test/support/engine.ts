@@ -105,7 +105,8 @@ export interface EngineSetup extends Omit<AgentOptions, "backend" | "workspaceRo
 export function makeAgent(setup: EngineSetup): { agent: Agent; backend: FakeChatBackend } {
   const { script = [], backend: given, ...options } = setup;
   const backend = new FakeChatBackend(script);
-  const agent = new Agent({ ...options, backend: given === undefined ? backend : given });
+  // Engine tests reason about their own tools; builtins are opted into explicitly.
+  const agent = new Agent({ builtinTools: false, ...options, backend: given === undefined ? backend : given });
   return { agent, backend };
 }
 
