@@ -81,6 +81,20 @@ describe("replay resume", () => {
     expect(first?.role === "assistant" ? first.tool_calls?.map((call) => call.id) : []).toEqual(["c1", "c2"]);
   });
 
+  test("keeps the text a turn streamed before its tool calls (decisions.md item 5)", () => {
+    const ids = { turnId: "turn_1" };
+    const events: AgentEvent[] = [
+      makeEvent("llm_response_delta", "r", { delta_type: "text", text: "Let me " }, ids),
+      makeEvent("llm_response_delta", "r", { delta_type: "text", text: "look." }, ids),
+      makeEvent("tool_call_requested", "r", { call_id: "c1", tool: "ls", name: "ls", arguments: {} }, { ...ids, stepId: "step_1" }),
+      makeEvent("tool_call_requested", "r", { call_id: "c2", tool: "ls", name: "ls", arguments: {} }, { ...ids, stepId: "step_2" }),
+      makeEvent("tool_call_finished", "r", { call_id: "c1", tool: "ls", result: { ok: true } }, { ...ids, stepId: "step_1" }),
+    ];
+    const [assistant] = rebuildResumeReplayState(events).history;
+    expect(assistant).toMatchObject({ role: "assistant", content: "Let me look." });
+    expect(assistant?.role === "assistant" ? assistant.tool_calls?.map((c) => c.id) : []).toEqual(["c1", "c2"]);
+  });
+
   test("keeps the denials but enables nothing when the last segment has no history (reference quirk)", () => {
     const events: AgentEvent[] = [
       makeEvent("approval_decided", "r", { approval_key: "k", decision: "approved_for_session", reason: "provider" }),

@@ -2,7 +2,8 @@
  * Resume a run from its WAL (spec 3.6), as the reference does:
  * - `summary` (default): one assistant message `[Resume Summary] …` built from the last 200 events;
  * - `replay`: the history rebuilt from the events after the last `run_started` (assistant
- *   tool-call messages, tool results, the final answer), plus the approval cache keys
+ *   tool-call messages with the text streamed before them (decisions.md item 5; the reference drops
+ *   it), tool results, the final answer), plus the approval cache keys
  *   (`approved_for_session`) and denial counters; if replay throws, summary is used instead.
  * Nothing happens when the WAL has no events for the run or the caller passes an initial history.
  */
@@ -89,9 +90,13 @@ export function rebuildResumeReplayState(events: readonly AgentEvent[]): ResumeR
   const approvedForSessionKeys = new Set<string>();
   const deniedApprovalsByKey: Record<string, number> = {};
   let lastToolCallTurnId: string | null = null;
+  /** decisions.md item 5: the text a turn streamed before its tool calls is kept with them. */
+  const turnText = new Map<string, string>();
 
   for (const event of events.slice(start)) {
-    if (event.type === "tool_call_requested") {
+    if (event.type === "llm_response_delta" && event.payload.delta_type === "text" && event.turn_id) {
+      turnText.set(event.turn_id, (turnText.get(event.turn_id) ?? "") + event.payload.text);
+    } else if (event.type === "tool_call_requested") {
       const callId = pyStrOrEmpty(event.payload.call_id).trim();
       const toolName = (pyStrOrEmpty(event.payload.tool) || pyStrOrEmpty(event.payload.name)).trim();
       const turnId = pyStrOrEmpty(event.turn_id).trim() || null;
@@ -103,10 +108,11 @@ export function rebuildResumeReplayState(events: readonly AgentEvent[]): ResumeR
         function: { name: toolName, arguments: pythonJsonDumps(args, { compact: true }) },
       };
       const last = history[history.length - 1];
-      if (turnId !== null && turnId === lastToolCallTurnId && last?.role === "assistant" && last.content === null && last.tool_calls) {
+      if (turnId !== null && turnId === lastToolCallTurnId && last?.role === "assistant" && last.tool_calls) {
         last.tool_calls.push(toolCall);
       } else {
-        history.push({ role: "assistant", content: null, tool_calls: [toolCall] });
+        const text = turnId !== null ? (turnText.get(turnId) ?? "") : "";
+        history.push({ role: "assistant", content: text === "" ? null : text, tool_calls: [toolCall] });
       }
       lastToolCallTurnId = turnId;
     } else if (event.type === "tool_call_finished") {
