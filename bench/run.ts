@@ -3,9 +3,11 @@
  * Build first (`bun run compile`) so the compiled binary is measured, as users run it.
  */
 import { benchEngine } from "./engine.ts";
+import { benchShellExec } from "./shell-exec.ts";
 import { benchStartup } from "./startup.ts";
 
 await benchStartup();
 await benchEngine();
+await benchShellExec();
 console.log("\nWAL append throughput");
 await import("./wal-append.ts");
