@@ -62,6 +62,7 @@ export async function streamTurn(ctx: RunContext, turnId: string, messages: Chat
               name: c.name,
               arguments: ctx.recordedArguments?.(c.call_id) ?? sanitizeToolArguments(c.name, parseArgs(c.raw_arguments), {
                 kind: kindOf(c.name),
+                descriptor: ctx.registry.descriptorOf(c.name),
                 workspaceRoot: ctx.workspaceRoot,
                 homeDir: ctx.homeDir,
                 secrets: ctx.secrets,

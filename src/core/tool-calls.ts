@@ -128,6 +128,7 @@ async function gateAndRun(ctx: RunContext, turnId: string, calls: ToolCall[], re
       homeDir: ctx.homeDir,
       secrets: ctx.secrets,
       recordedRequest: ctx.recordedArguments?.(call.call_id),
+      descriptor: ctx.registry.descriptorOf(call.name),
     });
     await ctx.emitter.emit("tool_call_requested", { call_id: call.call_id, tool: call.name, name: call.name, arguments: decision.request }, ids);
 

@@ -3,7 +3,7 @@
  * sanitized request → policy decision. Pure; the approval flow for `ask` is `ApprovalGate`.
  */
 import { approvalSummary } from "./approvals.ts";
-import { getToolDescriptor, type ToolKind } from "./descriptors.ts";
+import { getToolDescriptor, type ToolKind, type ToolSafetyDescriptor } from "./descriptors.ts";
 import { evaluatePolicy, type PolicyDecision, type SafetyPolicyConfig } from "./policy.ts";
 import { isPlainObject } from "./python-compat.ts";
 import type { SanitizeContext } from "./sanitize.ts";
@@ -17,6 +17,8 @@ export interface ToolGateOptions extends SanitizeContext {
    * the policy still decides from the arguments.
    */
   recordedRequest?: Record<string, unknown>;
+  /** A custom tool's own descriptor (declared at registration); replaces the by-name policy. */
+  descriptor?: ToolSafetyDescriptor;
 }
 
 export interface ToolGateDecision extends PolicyDecision {
@@ -30,19 +32,19 @@ export interface ToolGateDecision extends PolicyDecision {
 
 /** Sanitized arguments for events (`tool_call_requested`, `llm_response_delta`). */
 export function sanitizeToolArguments(tool: string, args: unknown, options: Omit<ToolGateOptions, "safety">): Record<string, unknown> {
-  return getToolDescriptor(tool, options.kind).sanitize(isPlainObject(args) ? args : {}, options).request;
+  return (options.descriptor ?? getToolDescriptor(tool, options.kind)).sanitize(isPlainObject(args) ? args : {}, options).request;
 }
 
 export function evaluateToolCall(tool: string, args: unknown, options: ToolGateOptions): ToolGateDecision {
   const callArgs = isPlainObject(args) ? args : {};
-  const descriptor = getToolDescriptor(tool, options.kind);
+  const descriptor = options.descriptor ?? getToolDescriptor(tool, options.kind);
   const sanitized = descriptor.sanitize(callArgs, options);
   const request = options.recordedRequest ?? sanitized.request;
   const shell = sanitized.shell;
   const decision = evaluatePolicy({
     tool,
     category: descriptor.category,
-    isCustomTool: options.kind === "custom",
+    isCustomTool: options.kind === "custom" && options.descriptor === undefined,
     safety: options.safety,
     sandboxPermissions: callArgs.sandbox_permissions,
     shell,

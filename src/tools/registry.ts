@@ -9,7 +9,8 @@ import type { RuntimeConfig } from "../config/schema.ts";
 import type { ToolSpec } from "../llm/protocol.ts";
 import type { SandboxAdapter } from "../sandbox/adapter.ts";
 import type { HumanIO } from "./human-io.ts";
-import type { ToolKind } from "../safety/descriptors.ts";
+import { descriptorFromSafety, type CustomToolSafety } from "../safety/custom-descriptor.ts";
+import type { ToolKind, ToolSafetyDescriptor } from "../safety/descriptors.ts";
 import { RuntimeError, isRuntimeError } from "../util/errors.ts";
 
 export interface ToolContext {
@@ -53,6 +54,8 @@ export interface ToolDefinition<Args = Record<string, unknown>> {
   /** A zod schema (validated before the handler runs) or a JSON schema object (sent as is). */
   parameters?: z.ZodType<Args> | Record<string, unknown>;
   handler: (args: Args, ctx: ToolContext) => Promise<ToolHandlerResult> | ToolHandlerResult;
+  /** Custom tools only: how the gate treats the call (default: the by-name policy). */
+  safety?: CustomToolSafety;
 }
 
 export interface RegisteredTool {
@@ -93,6 +96,12 @@ export class ToolRegistry {
 
   get(name: string): RegisteredTool | undefined {
     return this.tools.get(name);
+  }
+
+  /** A custom tool's declared safety descriptor, if it has one. */
+  descriptorOf(name: string): ToolSafetyDescriptor | undefined {
+    const tool = this.get(name);
+    return tool && tool.kind === "custom" && tool.definition.safety ? descriptorFromSafety(tool.definition.safety) : undefined;
   }
 
   kindOf(name: string): ToolKind {

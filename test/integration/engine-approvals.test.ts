@@ -7,6 +7,7 @@ import { computeApprovalKey } from "../../src/safety/approval-key.ts";
 import { CallbackApprovalProvider, RuleBasedApprovalProvider, type ApprovalDecision, type ApprovalRequest } from "../../src/safety/approvals.ts";
 import { sha256Hex } from "../../src/util/canonical-json.ts";
 import {
+  customTool,
   echoCall,
   echoTool,
   makeAgent,
@@ -392,5 +393,52 @@ describe("invalid tool arguments", () => {
     expect(stepTypes(events, "step_1")).toEqual(["tool_call_requested", "tool_call_started", "tool_call_finished"]);
     expect(one(events, "tool_call_finished").payload.result).toMatchObject({ ok: false, error_kind: "validation" });
     expect(one(events, "tool_call_finished").payload.result.stderr).toContain("text");
+  });
+});
+
+describe("custom tools with a declared safety descriptor", () => {
+  const runTool = (name: string) =>
+    customTool(name, (args) => {
+      ran.push(name);
+      return `ran ${JSON.stringify(args)}`;
+    });
+  let ran: string[] = [];
+
+  async function callOnce(tool: ReturnType<typeof customTool>, config: Record<string, unknown>, args: Record<string, unknown> = {}) {
+    ran = [];
+    const { provider, requests } = recordingProvider(() => "approved");
+    const { agent } = makeAgent({
+      workspaceRoot: workspace(),
+      config,
+      tools: [tool],
+      approvalProvider: provider,
+      script: [replyTools([{ id: "c1", name: tool.name, args }]), replyText("done")],
+    });
+    const result = await agent.run("use the tool");
+    return { events: readWal(result.walLocator), requests };
+  }
+
+  test("category shell: the command policy decides on argv (denylist hit -> denied, never run)", async () => {
+    const tool = { ...runTool("deploy"), safety: { category: "shell" as const, argv: (a: Record<string, unknown>) => ["rm", "-rf", String(a.target)] } };
+    const { events, requests } = await callOnce(tool, { safety: { mode: "ask", denylist: ["rm -rf /"] } }, { target: "/" });
+    expect(ran).toEqual([]);
+    expect(requests).toHaveLength(0);
+    expect(one(events, "tool_call_finished").payload.result).toMatchObject({ ok: false, error_kind: "permission", data: { reason: "rm -rf /" } });
+    expect(one(events, "tool_call_requested").payload.arguments).toMatchObject({ target: "/", argv: ["rm", "-rf", "/"], risk: { risk_level: "high" } });
+  });
+
+  test("category shell: an allowlisted command runs without approval", async () => {
+    const tool = { ...runTool("lint"), safety: { category: "shell" as const, argv: () => ["eslint", "."] } };
+    const { requests } = await callOnce(tool, { safety: { mode: "ask", allowlist: ["eslint"] } });
+    expect(requests).toHaveLength(0);
+    expect(ran).toEqual(["lint"]);
+  });
+
+  test("category none is never gated, even in mode deny; category file asks in mode ask", async () => {
+    await callOnce({ ...runTool("peek"), safety: { category: "none" as const } }, { safety: { mode: "deny" } });
+    expect(ran).toEqual(["peek"]);
+    const { requests } = await callOnce({ ...runTool("save"), safety: { category: "file" as const, sanitize: () => ({ what: "save" }) } }, { safety: { mode: "ask" } });
+    expect(requests.map((r) => r.details)).toEqual([{ what: "save" }]);
+    expect(ran).toEqual(["save"]);
   });
 });
