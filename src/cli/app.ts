@@ -7,10 +7,11 @@ import { describeError, isRuntimeError } from "../util/errors.ts";
 import { parseArgs, renderHelp, type CommandHelp } from "./args.ts";
 import type { CliCommand, CliIO } from "./command.ts";
 import { doctorCommand } from "./commands/doctor.ts";
-import { skillsCommand, toolsCommand } from "./commands/reserved.ts";
+import { skillsCommand } from "./commands/reserved.ts";
 import { runsCommand } from "./commands/runs.ts";
 import { runCommand } from "./commands/run.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { toolsCommand } from "./commands/tools.ts";
 import { errorExitCode, EXIT } from "./exit-codes.ts";
 
 const COMMANDS: readonly CliCommand[] = [runCommand, serveCommand, skillsCommand, toolsCommand, runsCommand, doctorCommand];

@@ -73,3 +73,28 @@ describe("compiled binary", () => {
     expect(await child.exited).toBe(0);
   });
 });
+
+describe("compiled binary: tools", () => {
+  test("tools list-dir prints the JSON envelope", () => {
+    const ws = join(dir, "ws-tools-list");
+    mkdirSync(join(ws, "docs"), { recursive: true });
+    writeFileSync(join(ws, "docs/a.md"), "# a\n");
+    const r = run(["tools", "list-dir", "--dir-path", "docs"], ws);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.tool).toBe("list_dir");
+    expect(out.result.data.entries).toEqual([{ rel_path: "a.md", abs_path: join(ws, "docs/a.md"), type: "file" }]);
+    expect(out.stats.workspace_root).toBe(ws);
+  });
+
+  test("tools shell --yes -- echo hi runs a real process; without --yes it exits 26", () => {
+    const ws = join(dir, "ws-tools-shell");
+    mkdirSync(ws, { recursive: true });
+    const r = run(["tools", "shell", "--yes", "--", "echo", "hi"], ws);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).result).toMatchObject({ ok: true, stdout: "hi\n", exit_code: 0 });
+    const refused = run(["tools", "shell", "--", "echo", "hi"], ws);
+    expect(refused.code).toBe(26);
+    expect(JSON.parse(refused.stdout).result.error_kind).toBe("human_required");
+  });
+});

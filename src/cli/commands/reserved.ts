@@ -35,15 +35,3 @@ export const skillsCommand = reserved(
   ],
   ["skills-runtime skills scan --pretty"],
 );
-
-export const toolsCommand = reserved(
-  "tools",
-  "Run one builtin tool directly, outside an agent run (exit codes 20-27 by error kind).",
-  [
-    { name: "list-dir", summary: "List a directory of the workspace." },
-    { name: "read-file", summary: "Read a slice of a file." },
-    { name: "shell", summary: "Run a command (needs --yes)." },
-    { name: "exec-command", summary: "Start an interactive PTY session (needs --yes)." },
-  ],
-  ["skills-runtime tools list-dir --dir-path ."],
-);
