@@ -95,7 +95,7 @@ describe("file_read", () => {
     expect(result.stderr).toBe('Cannot read file "d": it is a directory');
   });
 
-  test.skipIf(runningAsRoot)("an unreadable file is a permission error", async () => {
+  test.skipIf(runningAsRoot)(`an unreadable file is a permission error${runningAsRoot ? " (skipped: root ignores permission bits)" : ""}`, async () => {
     const root = dirs.make();
     writeTree(root, { "locked.txt": "x" });
     chmodSync(join(root, "locked.txt"), 0o000);

@@ -89,7 +89,7 @@ describe("file_write", () => {
     expect(readFileSync(join(root, "d/keep.txt"), "utf8")).toBe("k");
   });
 
-  test.skipIf(runningAsRoot)("a read-only directory is a permission error", async () => {
+  test.skipIf(runningAsRoot)(`a read-only directory is a permission error${runningAsRoot ? " (skipped: root ignores permission bits)" : ""}`, async () => {
     const root = dirs.make();
     mkdirSync(join(root, "ro"));
     chmodSync(join(root, "ro"), 0o555);
