@@ -30,8 +30,10 @@ export const OUTSIDE_WORKSPACE = "forbidden path outside workspace_root";
  * that do not exist are kept as written. Throws a `permission` error on a symlink loop.
  */
 export async function realpathLoose(path: string): Promise<string> {
+  // Callers resolve against the workspace first; the process cwd is never a base.
+  if (!isAbsolute(path)) throw new TypeError(`realpathLoose needs an absolute path, got "${path}"`);
   // Split without normalising: `link/..` must go to the parent of the link's target.
-  const full = isAbsolute(path) ? path : `${process.cwd()}/${path}`;
+  const full = path;
   const pending = full.split("/").filter((part) => part !== "");
   let resolved = "/";
   let links = 0;
