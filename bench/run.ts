@@ -3,11 +3,13 @@
  * Build first (`bun run compile`) so the compiled binary is measured, as users run it.
  */
 import { benchEngine } from "./engine.ts";
+import { benchSandbox } from "./sandbox.ts";
 import { benchShellExec } from "./shell-exec.ts";
 import { benchStartup } from "./startup.ts";
 
 await benchStartup();
 await benchEngine();
 await benchShellExec();
+await benchSandbox();
 console.log("\nWAL append throughput");
 await import("./wal-append.ts");

@@ -11,6 +11,7 @@ import { loadConfig } from "../config/load.ts";
 import type { ConfigMap } from "../config/merge.ts";
 import { childBaseEnv, readProcessEnv } from "../config/env.ts";
 import type { SandboxAdapter } from "../sandbox/adapter.ts";
+import { createSandboxAdapter, type SandboxSelection } from "../sandbox/create.ts";
 import type { RuntimeConfig } from "../config/schema.ts";
 import type { AgentEvent } from "../events/schema.ts";
 import type { ChatBackend, ChatMessage } from "../llm/protocol.ts";
@@ -51,7 +52,11 @@ export interface AgentOptions {
   baseEnv?: Record<string, string>;
   /** Credentials for tools by env var name (default: the variables the config names, read from this process's env). */
   credentials?: Record<string, string>;
-  /** The OS sandbox adapter for `restricted` tool calls (default none: restricted calls fail closed). */
+  /**
+   * The OS sandbox adapter for `restricted` tool calls. Default: the one `sandbox.os` selects
+   * (`createSandboxAdapter`, probed once per process); when none is usable, restricted calls fail
+   * closed with `sandbox_denied` saying why. `null`: no adapter (restricted calls fail closed).
+   */
   sandboxAdapter?: SandboxAdapter | null;
 }
 
@@ -107,6 +112,7 @@ export class Agent {
   private readonly overrides = new Set<string>();
   private readonly sessionApprovals = new Set<string>();
   private readonly options: AgentOptions;
+  private sandbox: Promise<Pick<SandboxSelection, "adapter" | "unavailable">> | undefined;
 
   constructor(options: AgentOptions = {}) {
     this.options = options;
@@ -157,6 +163,21 @@ export class Agent {
     return registry;
   }
 
+  /** The OS sandbox of this Agent's runs: the injected adapter, or the configured one (created on first use). */
+  private sandboxSelection(): Promise<Pick<SandboxSelection, "adapter" | "unavailable">> {
+    if (this.sandbox) return this.sandbox;
+    const injected = this.options.sandboxAdapter;
+    if (injected !== undefined) {
+      const unavailable = injected
+        ? null
+        : { reason: "the Agent was created with sandboxAdapter: null", fix: "Leave sandboxAdapter unset to use the OS sandbox that sandbox.os selects, or pass an adapter." };
+      this.sandbox = Promise.resolve({ adapter: injected, unavailable });
+    } else {
+      this.sandbox = createSandboxAdapter(this.config, { workspaceRoot: this.workspaceRoot, pathEnv: this.options.baseEnv?.PATH ?? readProcessEnv().PATH ?? "" });
+    }
+    return this.sandbox;
+  }
+
   /** Run a task to its end and return the result. */
   async run(task: string, options: RunOptions = {}): Promise<RunResult> {
     const stream = this.start(task, options);
@@ -203,6 +224,7 @@ export class Agent {
       ? options.initialHistory.filter((m): m is ChatMessage & { content: string } => (m.role === "user" || m.role === "assistant") && typeof m.content === "string")
       : null;
     const plan = await loadResumePlan(wal, runId, { strategy, initialHistory });
+    const sandbox = await this.sandboxSelection();
     const env = { ...(this.options.envVars ?? {}) };
     const credentials = this.options.credentials ?? toolCredentials(this.config, readProcessEnv());
     const secrets = secretValuesFromEnv({ ...env, ...credentials }, [...Object.keys(env), ...Object.keys(credentials)]);
@@ -236,7 +258,8 @@ export class Agent {
       homeDir: ctx.homeDir,
       baseEnv: this.options.baseEnv ?? childBaseEnv(readProcessEnv(), { alsoDrop: [this.config.llm.api_key_env] }),
       credentials,
-      sandboxAdapter: this.options.sandboxAdapter ?? null,
+      sandboxAdapter: sandbox.adapter,
+      sandboxUnavailable: sandbox.unavailable,
     };
     ctx.approvals = new ApprovalGate({
       provider: (options.approvalProvider !== undefined ? options.approvalProvider : this.options.approvalProvider) ?? null,

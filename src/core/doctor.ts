@@ -6,7 +6,9 @@
 import { existsSync } from "node:fs";
 import { describeOrigin, loadConfig, type LoadConfigOptions, type LoadedConfig } from "../config/load.ts";
 import { stateDir } from "../config/paths.ts";
-import { probeSandbox, type SandboxProbe } from "../sandbox/detect.ts";
+import { createSandboxAdapter } from "../sandbox/create.ts";
+import { describeFence } from "../sandbox/describe.ts";
+import type { SandboxProbe } from "../sandbox/detect.ts";
 import { describeError, isRuntimeError } from "../util/errors.ts";
 import { redactDeep, secretValuesFromEnv } from "../util/redact.ts";
 import { VERSION } from "../version.ts";
@@ -42,10 +44,22 @@ export interface DoctorReport {
   dotenv_keys: string[];
   config: unknown;
   sources: Record<string, string>;
-  sandbox: (SandboxProbe & { profile: string; default_policy: string; mode: string }) | null;
+  sandbox: (SandboxProbe & SandboxChoice) | null;
   llm: LlmStatus | null;
   checks: DoctorCheck[];
   config_error?: { code?: string; message: string };
+}
+
+/** What `restricted` tool calls would get with this config (added to the probe's fields). */
+export interface SandboxChoice {
+  profile: string;
+  default_policy: string;
+  mode: string;
+  unshare_net: boolean;
+  /** The adapter restricted calls would use (its evidence name), or null when none is usable. */
+  adapter_name: string | null;
+  /** What the fence guarantees with this profile, or why there is none. */
+  restricted: string;
 }
 
 export interface DoctorOptions extends LoadConfigOptions {
@@ -130,16 +144,16 @@ export async function buildDoctorReport(options: DoctorOptions = {}): Promise<Do
   const { config, workspaceRoot } = loaded;
   checks.push({ name: "config", status: "ok", message: `valid (${loaded.overlayPaths.length} overlay file(s), profile ${loaded.profile})` });
 
-  const probe = await probeSandbox({
-    platform,
-    mode: config.sandbox.os.mode,
-    bwrapPath: config.sandbox.os.bubblewrap.bwrap_path,
-    pathEnv: loaded.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-    workspaceRoot,
-  });
+  const selection = await createSandboxAdapter(config, { platform, workspaceRoot, pathEnv: loaded.env.PATH ?? "/usr/local/bin:/usr/bin:/bin" });
+  const probe = selection.probe;
+  const { profile, os } = config.sandbox;
   const restricted = config.sandbox.default_policy === "restricted";
+  const fence =
+    selection.adapter && probe.adapter
+      ? `restricted calls run in ${selection.adapter.name} (profile ${profile}: ${describeFence(probe.adapter, { profile, unshareNet: os.bubblewrap.unshare_net })})`
+      : `restricted calls fail with sandbox_denied: ${selection.unavailable?.reason ?? "no adapter"}`;
   if (probe.available) {
-    checks.push({ name: "sandbox", status: "ok", message: `${probe.adapter} usable (${probe.binary}${probe.version ? ` ${probe.version}` : ""})` });
+    checks.push({ name: "sandbox", status: "ok", message: `${probe.adapter} usable (${probe.binary}${probe.version ? ` ${probe.version}` : ""}); ${fence}` });
   } else {
     checks.push({
       name: "sandbox",
@@ -173,7 +187,15 @@ export async function buildDoctorReport(options: DoctorOptions = {}): Promise<Do
       dotenv_keys: loaded.dotenvKeys,
       config,
       sources: loaded.sources,
-      sandbox: { ...probe, profile: config.sandbox.profile, default_policy: config.sandbox.default_policy, mode: config.sandbox.os.mode },
+      sandbox: {
+        ...probe,
+        profile,
+        default_policy: config.sandbox.default_policy,
+        mode: os.mode,
+        unshare_net: os.bubblewrap.unshare_net,
+        adapter_name: selection.adapter?.name ?? null,
+        restricted: fence,
+      },
       llm,
       checks,
     },

@@ -5,9 +5,16 @@
  * cannot, and callers never fall back to running the command unsandboxed.
  */
 export interface SandboxPrepareOptions {
+  /** Host working directory (already inside the workspace). */
   cwd: string;
+  /** The environment the command would get unsandboxed (base env + run env store + call env). */
   env: Record<string, string>;
   workspaceRoot: string;
+  /**
+   * The variables given explicitly for this command (the run's env store, then the call's `env`).
+   * They pass the sandbox's env allowlist; everything else in `env` is dropped unless allowlisted.
+   */
+  overlayEnv?: Readonly<Record<string, string>>;
 }
 
 export interface PreparedCommand {
@@ -20,4 +27,10 @@ export interface SandboxAdapter {
   /** The evidence name reported in `data.sandbox.adapter`. */
   readonly name: string;
   prepare(argv: readonly string[], options: SandboxPrepareOptions): PreparedCommand;
+}
+
+/** Why no adapter is usable, for the `sandbox_denied` result of a restricted call. */
+export interface SandboxUnavailable {
+  reason: string;
+  fix: string | null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, writeFileSync, chmodSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { diagnoseBwrapFailure, probeSandbox, selectAdapter, whichOutside } from "./detect.ts";
@@ -28,6 +28,16 @@ describe("binary lookup", () => {
     const outside = mkdtempSync(join(tmpdir(), "sr-detect-bin-"));
     writeFileSync(join(outside, "bwrap"), "#!/bin/sh\nexit 0\n");
     expect(whichOutside("bwrap", `${bin}:${outside}`, ws)).toBe(join(outside, "bwrap"));
+  });
+
+  test("never trusts a bwrap outside the workspace that is a symlink into it", () => {
+    const ws = mkdtempSync(join(tmpdir(), "sr-detect-"));
+    writeFileSync(join(ws, "bwrap"), "#!/bin/sh\nexit 0\n");
+    chmodSync(join(ws, "bwrap"), 0o755);
+    const outside = mkdtempSync(join(tmpdir(), "sr-detect-bin-"));
+    symlinkSync(join(ws, "bwrap"), join(outside, "bwrap"));
+    expect(whichOutside("bwrap", outside, ws)).toBeNull();
+    expect(whichOutside(join(outside, "bwrap"), "", ws)).toBeNull();
   });
 });
 
@@ -61,6 +71,18 @@ describe("probe", () => {
     expect(probe.available).toBe(true);
     expect(probe.binary).toMatch(/\/bwrap$/);
     expect(probe.version).toMatch(/^\d+\.\d+/);
+  });
+
+  test("the trial run happens once per process per binary, whatever the workspace", async () => {
+    const bin = mkdtempSync(join(tmpdir(), "sr-detect-fake-"));
+    const log = join(bin, "calls.log");
+    writeFileSync(join(bin, "bwrap"), `#!/bin/sh\necho "$1" >> "${log}"\n[ "$1" = --version ] && echo "bubblewrap 9.9.9"\nexit 0\n`);
+    chmodSync(join(bin, "bwrap"), 0o755);
+    for (const ws of ["/nonexistent-ws-a", "/nonexistent-ws-b", "/nonexistent-ws-a"]) {
+      const probe = await probeSandbox({ platform: "linux", mode: "auto", bwrapPath: "bwrap", pathEnv: bin, workspaceRoot: ws });
+      expect(probe).toMatchObject({ available: true, binary: join(bin, "bwrap"), version: "9.9.9" });
+    }
+    expect(readFileSync(log, "utf8")).toBe("--version\n--ro-bind\n");
   });
 
   test("mode none selects no adapter", async () => {

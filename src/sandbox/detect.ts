@@ -1,10 +1,12 @@
 /**
  * Sandbox availability probe, shared by `doctor` and run start-up. It fails closed: a sandbox is
  * "available" only when a real trial run inside it succeeded. When it is not, the result says why
- * and what to do about it. Results are cached per process and per (platform, mode, binary path).
+ * and what to do about it. The trial run is made once per process per binary; locating the binary
+ * (never inside the workspace) is cheap and redone for each call.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
+import { hostFs, isInside } from "./paths.ts";
 import { runProcess } from "./spawn.ts";
 
 export type SandboxAdapterName = "bubblewrap" | "seatbelt";
@@ -51,21 +53,23 @@ function defaultReadProc(path: string): string | undefined {
   }
 }
 
-function isInside(root: string, path: string): boolean {
-  const rel = relative(resolve(root), resolve(path));
-  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+/** Neither the path nor (through symlinks) the file it names is in the workspace. */
+function outsideWorkspace(path: string, workspaceRoot: string): boolean {
+  const real = hostFs.realpath(path);
+  const realRoot = hostFs.realpath(workspaceRoot) ?? workspaceRoot;
+  return real !== null && !isInside(workspaceRoot, path) && !isInside(realRoot, real);
 }
 
-/** Find an executable on PATH without consulting the workspace. */
+/** Find an executable on PATH without consulting the workspace (a symlink into it counts as inside). */
 export function whichOutside(name: string, pathEnv: string, workspaceRoot: string): string | null {
   if (name.includes("/")) {
     const abs = resolve(name);
-    return existsSync(abs) && !isInside(workspaceRoot, abs) ? abs : null;
+    return outsideWorkspace(abs, workspaceRoot) ? abs : null;
   }
   for (const dir of pathEnv.split(":")) {
     if (!dir || !isAbsolute(dir) || isInside(workspaceRoot, dir)) continue;
     const candidate = resolve(dir, name);
-    if (existsSync(candidate)) return candidate;
+    if (existsSync(candidate) && outsideWorkspace(candidate, workspaceRoot)) return candidate;
   }
   return null;
 }
@@ -97,17 +101,44 @@ export function diagnoseBwrapFailure(stderr: string, readProc: (p: string) => st
   };
 }
 
-const cache = new Map<string, Promise<SandboxProbe>>();
+type Trial = Pick<SandboxProbe, "available" | "version" | "reason" | "fix">;
+/** Trial runs by binary: the expensive part of a probe happens once per process per binary. */
+const trials = new Map<string, Promise<Trial>>();
 
-/** Probe once per process for each distinct input. */
-export function probeSandbox(input: SandboxProbeInput): Promise<SandboxProbe> {
-  const key = JSON.stringify([input.platform, input.mode, input.bwrapPath, input.pathEnv, input.workspaceRoot]);
-  let probe = cache.get(key);
-  if (!probe) {
-    probe = runProbe(input);
-    cache.set(key, probe);
+function once(key: string, run: () => Promise<Trial>): Promise<Trial> {
+  let trial = trials.get(key);
+  if (!trial) {
+    trial = run();
+    trials.set(key, trial);
   }
-  return probe;
+  return trial;
+}
+
+/**
+ * Probe the adapter `input` selects. Finding the binary (outside this workspace) is redone per
+ * call; the trial run inside the sandbox is made once per process for each binary.
+ */
+export function probeSandbox(input: SandboxProbeInput): Promise<SandboxProbe> {
+  return runProbe(input);
+}
+
+async function bwrapTrial(binary: string, readProc: (p: string) => string | undefined): Promise<Trial> {
+  const env = { PATH: "/usr/bin:/bin" };
+  const versionRun = await runProcess([binary, "--version"], { env, timeoutMs: 5000 });
+  const version = versionRun.exitCode === 0 ? versionRun.stdout.trim().replace(/^bubblewrap\s+/, "") : null;
+  const trial = await runProcess(
+    [binary, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-all", "--die-with-parent", "--", "true"],
+    { env, timeoutMs: 5000 },
+  );
+  if (trial.exitCode === 0) return { available: true, version, reason: null, fix: null };
+  return { available: false, version, ...diagnoseBwrapFailure(trial.stderr, readProc) };
+}
+
+async function seatbeltTrial(binary: string): Promise<Trial> {
+  const trial = await runProcess([binary, "-p", "(version 1) (allow default)", "/usr/bin/true"], { env: {}, timeoutMs: 5000 });
+  return trial.exitCode === 0
+    ? { available: true, version: null, reason: null, fix: null }
+    : { available: false, version: null, reason: `a trial run of sandbox-exec failed: ${trial.stderr.trim()}`, fix: "Check that sandbox-exec is allowed for this user." };
 }
 
 async function runProbe(input: SandboxProbeInput): Promise<SandboxProbe> {
@@ -115,10 +146,16 @@ async function runProbe(input: SandboxProbeInput): Promise<SandboxProbe> {
   const readProc = input.readProc ?? defaultReadProc;
   const none = { binary: null, version: null };
   if (adapter === null) {
-    const reason =
-      input.mode === "none"
-        ? "sandbox.os.mode is none: no OS sandbox adapter is configured"
-        : `no OS sandbox adapter exists for platform ${input.platform}`;
+    if (input.mode === "none") {
+      return {
+        adapter,
+        available: false,
+        ...none,
+        reason: "sandbox.os.mode is none: no OS sandbox adapter is configured",
+        fix: "Set sandbox.os.mode to auto (or bubblewrap on Linux, seatbelt on macOS), or set sandbox.default_policy: none and stop asking for restricted calls.",
+      };
+    }
+    const reason = `no OS sandbox adapter exists for platform ${input.platform}`;
     return { adapter, available: false, ...none, reason, fix: "Use Linux (bubblewrap) or macOS (seatbelt) for restricted tool calls." };
   }
   if (adapter === "seatbelt") {
@@ -129,10 +166,7 @@ async function runProbe(input: SandboxProbeInput): Promise<SandboxProbe> {
     if (!existsSync(binary)) {
       return { adapter, available: false, ...none, reason: `${binary} not found`, fix: "sandbox-exec ships with macOS; check that /usr/bin is intact." };
     }
-    const trial = await runProcess([binary, "-p", "(version 1) (allow default)", "/usr/bin/true"], { env: {}, timeoutMs: 5000 });
-    return trial.exitCode === 0
-      ? { adapter, available: true, binary, version: null, reason: null, fix: null }
-      : { adapter, available: false, binary, version: null, reason: `a trial run of sandbox-exec failed: ${trial.stderr.trim()}`, fix: "Check that sandbox-exec is allowed for this user." };
+    return { adapter, binary, ...(await once(`seatbelt:${binary}`, () => seatbeltTrial(binary))) };
   }
   if (input.platform !== "linux") {
     return { adapter, available: false, ...none, reason: "bubblewrap only exists on Linux", fix: "Set sandbox.os.mode to auto or seatbelt on macOS." };
@@ -147,13 +181,5 @@ async function runProbe(input: SandboxProbeInput): Promise<SandboxProbe> {
       fix: "Install bubblewrap: `sudo apt-get install -y bubblewrap` (Debian/Ubuntu), `sudo dnf install bubblewrap` (Fedora), or set sandbox.os.bubblewrap.bwrap_path.",
     };
   }
-  const env = { PATH: "/usr/bin:/bin" };
-  const versionRun = await runProcess([binary, "--version"], { env, timeoutMs: 5000 });
-  const version = versionRun.exitCode === 0 ? versionRun.stdout.trim().replace(/^bubblewrap\s+/, "") : null;
-  const trial = await runProcess(
-    [binary, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-all", "--die-with-parent", "--", "true"],
-    { env, timeoutMs: 5000 },
-  );
-  if (trial.exitCode === 0) return { adapter, available: true, binary, version, reason: null, fix: null };
-  return { adapter, available: false, binary, version, ...diagnoseBwrapFailure(trial.stderr, readProc) };
+  return { adapter, binary, ...(await once(`bubblewrap:${binary}`, () => bwrapTrial(binary, readProc))) };
 }

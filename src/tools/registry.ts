@@ -7,7 +7,7 @@ import { z } from "zod";
 import { ToolResultPayload } from "../events/tool-result.ts";
 import type { RuntimeConfig } from "../config/schema.ts";
 import type { ToolSpec } from "../llm/protocol.ts";
-import type { SandboxAdapter } from "../sandbox/adapter.ts";
+import type { SandboxAdapter, SandboxUnavailable } from "../sandbox/adapter.ts";
 import type { HumanIO } from "./human-io.ts";
 import { descriptorFromSafety, type CustomToolSafety } from "../safety/custom-descriptor.ts";
 import type { ToolKind, ToolSafetyDescriptor } from "../safety/descriptors.ts";
@@ -44,6 +44,11 @@ export interface ToolServices {
   credentials: Readonly<Record<string, string>>;
   /** The run's OS sandbox adapter, or null when none is configured or usable. */
   sandboxAdapter: SandboxAdapter | null;
+  /**
+   * Why `sandboxAdapter` is null and how to fix it (from `createSandboxAdapter`'s start-up probe);
+   * a `restricted` call's `sandbox_denied` result says this instead of a generic message.
+   */
+  sandboxUnavailable?: SandboxUnavailable | null;
 }
 
 export type ToolHandlerResult = ToolResultPayload | string | number | boolean | null | undefined | Record<string, unknown>;

@@ -24,7 +24,7 @@ async function run(args: Record<string, unknown>, options: Partial<ToolContextOp
   return registry.dispatch("shell_exec", args, ctx);
 }
 
-const noSandbox = { requested: "inherit", effective: "none", adapter: null, active: false };
+const noSandbox = { requested: "inherit", effective: "none", adapter: null, active: false, profile: "dev" };
 
 describe("shell_exec: provider schema", () => {
   test("forbids unknown keys, requires argv and offers only inherit or restricted", () => {
@@ -82,7 +82,7 @@ describe("shell_exec: sandbox", () => {
   test("the sandbox argument is case-insensitive", async () => {
     const r = await run({ argv: ["true"], sandbox: " Restricted " });
     expect(r.error_kind).toBe("sandbox_denied");
-    expect(r.data?.sandbox).toEqual({ requested: "restricted", effective: "restricted", adapter: null, active: false });
+    expect(r.data?.sandbox).toEqual({ requested: "restricted", effective: "restricted", adapter: null, active: false, profile: "dev" });
   });
 
   test("refuses sandbox none and says how an operator changes policy", async () => {
@@ -97,8 +97,35 @@ describe("shell_exec: sandbox", () => {
     const root = newDir();
     const r = await run({ argv: ["touch", "ran"] }, { workspaceRoot: root, config: restricted });
     expect(r).toMatchObject({ ok: false, error_kind: "sandbox_denied", stderr: "Sandbox is required but no sandbox adapter is configured." });
-    expect(r.data?.sandbox).toEqual({ requested: "inherit", effective: "restricted", adapter: null, active: false });
+    expect(r.data?.sandbox).toEqual({ requested: "inherit", effective: "restricted", adapter: null, active: false, profile: "dev" });
     expect(existsSync(join(root, "ran"))).toBe(false);
+  });
+
+  test("restricted without an adapter says why and how to fix it when the probe knows", async () => {
+    const root = newDir();
+    const sandboxUnavailable = { reason: 'bwrap executable "bwrap" not found on PATH', fix: "Install bubblewrap." };
+    const r = await run({ argv: ["touch", "ran"], sandbox: "restricted" }, { workspaceRoot: root, sandboxUnavailable });
+    expect(r).toMatchObject({ ok: false, error_kind: "sandbox_denied" });
+    expect(r.stderr).toBe(
+      'Sandbox is required but no sandbox adapter is usable: cannot run "touch" under sandbox "restricted" because bwrap executable "bwrap" not found on PATH. Fix: Install bubblewrap.',
+    );
+    expect(existsSync(join(root, "ran"))).toBe(false);
+  });
+
+  test("the evidence names the configured sandbox profile", async () => {
+    const config = testConfig({ sandbox: { profile: "prod", default_policy: "restricted" } });
+    const r = await run({ argv: ["/bin/sh", "-c", "echo $SANDBOXED"] }, { config, sandboxAdapter: envWrappingAdapter("Fence") });
+    expect(r.data?.sandbox).toEqual({ requested: "inherit", effective: "restricted", adapter: "Fence", active: true, profile: "prod" });
+  });
+
+  test("the adapter receives the run env store and the call's env as the explicit overlay", async () => {
+    let seen: Record<string, string> | undefined;
+    const adapter = fakeSandboxAdapter("Recorder", (argv, options) => {
+      seen = options.overlayEnv ? { ...options.overlayEnv } : undefined;
+      return { argv: [...argv], cwd: options.cwd, env: options.env };
+    });
+    await run({ argv: ["true"], sandbox: "restricted", env: { B: "call" } }, { sandboxAdapter: adapter, env: { A: "run", B: "run" }, baseEnv: { PATH: "/usr/bin:/bin", C: "base" } });
+    expect(seen).toEqual({ A: "run", B: "call" });
   });
 
   test("an adapter that refuses is sandbox_denied with its message", async () => {
@@ -108,7 +135,7 @@ describe("shell_exec: sandbox", () => {
     });
     const r = await run({ argv: ["touch", "ran"], sandbox: "restricted" }, { workspaceRoot: root, sandboxAdapter: adapter });
     expect(r).toMatchObject({ error_kind: "sandbox_denied", stderr: "Cannot sandbox: cwd must be within workspace_root" });
-    expect(r.data?.sandbox).toEqual({ requested: "restricted", effective: "restricted", adapter: "RefusingAdapter", active: true });
+    expect(r.data?.sandbox).toEqual({ requested: "restricted", effective: "restricted", adapter: "RefusingAdapter", active: true, profile: "dev" });
     expect(existsSync(join(root, "ran"))).toBe(false);
   });
 
@@ -116,7 +143,7 @@ describe("shell_exec: sandbox", () => {
     const adapter = envWrappingAdapter();
     const r = await run({ argv: ["/bin/sh", "-c", "echo $SANDBOXED"] }, { config: restricted, sandboxAdapter: adapter });
     expect(r).toMatchObject({ ok: true, stdout: "FakeSandboxAdapter\n" });
-    expect(r.data?.sandbox).toEqual({ requested: "inherit", effective: "restricted", adapter: "FakeSandboxAdapter", active: true });
+    expect(r.data?.sandbox).toEqual({ requested: "inherit", effective: "restricted", adapter: "FakeSandboxAdapter", active: true, profile: "dev" });
   });
 
   test("an adapter is reported but not used when the effective policy is none", async () => {
@@ -124,7 +151,7 @@ describe("shell_exec: sandbox", () => {
     const r = await run({ argv: ["/bin/sh", "-c", 'echo "[$SANDBOXED]"'] }, { sandboxAdapter: adapter });
     expect(r.stdout).toBe("[]\n");
     expect(adapter.calls).toBe(0);
-    expect(r.data?.sandbox).toEqual({ requested: "inherit", effective: "none", adapter: "FakeSandboxAdapter", active: false });
+    expect(r.data?.sandbox).toEqual({ requested: "inherit", effective: "none", adapter: "FakeSandboxAdapter", active: false, profile: "dev" });
   });
 });
 

@@ -7,7 +7,8 @@
  * argument lower-cased (default `inherit`); effective = `sandbox.default_policy` when inherit.
  * Effective `restricted` without an adapter, or an adapter that cannot prepare the command, is
  * `sandbox_denied` and nothing runs: never a silent fallback. Every result past argument
- * validation carries `data.sandbox = {requested, effective, adapter, active}`.
+ * validation carries `data.sandbox = {requested, effective, adapter, active, profile}`; when no
+ * adapter exists, the denial says why (`services.sandboxUnavailable`, from the start-up probe).
  */
 import { statSync } from "node:fs";
 import { z } from "zod";
@@ -53,13 +54,28 @@ export interface SandboxEvidence {
   effective: "none" | "restricted";
   adapter: string | null;
   active: boolean;
+  /** `sandbox.profile` (dev | balanced | prod): what `restricted` means for this run. */
+  profile: string;
 }
 
 export function sandboxEvidence(requestedArg: string | null | undefined, services: ToolServices): SandboxEvidence {
   const requested = (requestedArg ?? "inherit").trim().toLowerCase() as RequestedSandbox;
   const effective = requested === "inherit" ? services.config.sandbox.default_policy : "restricted";
   const adapter = services.sandboxAdapter;
-  return { requested, effective, adapter: adapter?.name ?? null, active: effective === "restricted" && adapter !== null };
+  return {
+    requested,
+    effective,
+    adapter: adapter?.name ?? null,
+    active: effective === "restricted" && adapter !== null,
+    profile: services.config.sandbox.profile,
+  };
+}
+
+/** The `sandbox_denied` text when no adapter exists: the reference's sentence, then why and the fix when known. */
+function noAdapterMessage(argv0: string, services: ToolServices): string {
+  const why = services.sandboxUnavailable;
+  if (!why) return "Sandbox is required but no sandbox adapter is configured.";
+  return `Sandbox is required but no sandbox adapter is usable: cannot run "${argv0}" under sandbox "restricted" because ${why.reason}.${why.fix ? ` Fix: ${why.fix}` : ""}`;
 }
 
 function isDirectory(path: string): boolean {
@@ -101,10 +117,11 @@ export async function runShellExec(args: ShellExecArgs, ctx: ToolContext, { tool
   if (sandbox.effective === "restricted") {
     const adapter = services.sandboxAdapter;
     if (!adapter) {
-      return errorResult("sandbox_denied", "Sandbox is required but no sandbox adapter is configured.", { sandbox });
+      return errorResult("sandbox_denied", redactString(noAdapterMessage(args.argv[0]!, services), services.secrets), { sandbox });
     }
     try {
-      prepared = adapter.prepare(prepared.argv, { cwd, env, workspaceRoot: ctx.workspaceRoot });
+      const overlayEnv = { ...ctx.env, ...(args.env ?? {}) };
+      prepared = adapter.prepare(prepared.argv, { cwd, env, workspaceRoot: ctx.workspaceRoot, overlayEnv });
     } catch (error) {
       return errorResult("sandbox_denied", redactString(describeError(error), services.secrets), { sandbox });
     }

@@ -7,7 +7,7 @@ import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RuntimeConfig, type RuntimeConfigInput } from "../../src/config/schema.ts";
-import type { SandboxAdapter } from "../../src/sandbox/adapter.ts";
+import type { SandboxAdapter, SandboxUnavailable } from "../../src/sandbox/adapter.ts";
 import type { HumanIO } from "../../src/tools/human-io.ts";
 import { ToolRegistry, type ToolContext, type ToolDefinition, type ToolServices } from "../../src/tools/registry.ts";
 
@@ -53,6 +53,7 @@ export interface ToolContextOptions {
   baseEnv?: Record<string, string>;
   credentials?: Record<string, string>;
   sandboxAdapter?: SandboxAdapter | null;
+  sandboxUnavailable?: SandboxUnavailable | null;
   /** false: a context without run services (as a custom tool outside a run sees it). */
   services?: boolean;
 }
@@ -68,6 +69,7 @@ export function makeToolContext(options: ToolContextOptions): { ctx: ToolContext
     baseEnv: options.baseEnv ?? TEST_BASE_ENV,
     credentials: options.credentials ?? {},
     sandboxAdapter: options.sandboxAdapter ?? null,
+    sandboxUnavailable: options.sandboxUnavailable ?? null,
   };
   const ctx: ToolContext = {
     workspaceRoot: options.workspaceRoot,

@@ -18,7 +18,6 @@ import { expandHome, resolveInWorkspace } from "../../config/paths.ts";
 import type { RuntimeConfig } from "../../config/schema.ts";
 import { toolCredentials } from "../../core/agent.ts";
 import type { ToolResultPayload } from "../../events/tool-result.ts";
-import type { SandboxAdapter } from "../../sandbox/adapter.ts";
 import { pyStr } from "../../safety/python-compat.ts";
 import { builtinRegistry } from "../../tools/builtins.ts";
 import { fsError, fsErrorKind } from "../../tools/fs-errors.ts";
@@ -163,7 +162,7 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Services for a CLI tool call: the loaded config applied, child env from the CLI's env plus `.env`. */
-export function toolServices(loaded: LoadedConfig, io: CliIO, options: { humanIO: HumanIO | null; sandboxAdapter: SandboxAdapter | null }): ToolServices {
+export function toolServices(loaded: LoadedConfig, io: CliIO, options: { humanIO: HumanIO | null } & Pick<ToolServices, "sandboxAdapter" | "sandboxUnavailable">): ToolServices {
   const config: RuntimeConfig = loaded.config;
   const credentials = toolCredentials(config, loaded.env);
   return {
@@ -174,6 +173,7 @@ export function toolServices(loaded: LoadedConfig, io: CliIO, options: { humanIO
     baseEnv: childBaseEnv(loaded.env, { alsoDrop: [config.llm.api_key_env] }),
     credentials,
     sandboxAdapter: options.sandboxAdapter,
+    sandboxUnavailable: options.sandboxUnavailable ?? null,
   };
 }
 

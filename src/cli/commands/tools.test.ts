@@ -16,6 +16,7 @@ afterEach(() => {
 });
 
 const ENV = { PATH: "/usr/bin:/bin", HOME: "/nonexistent-home" };
+const HAS_BWRAP = Bun.which("bwrap", { PATH: ENV.PATH }) !== null;
 
 /** Run `skills-runtime tools ...` in `root` and parse the JSON envelope. */
 async function tools(root: string, argv: string[], env: Record<string, string> = ENV) {
@@ -119,13 +120,15 @@ describe("tools envelope and bootstrap", () => {
   test("overlays and .env are reported, and the loaded config is applied", async () => {
     const root = ws();
     mkdirSync(join(root, "config"));
-    writeFileSync(join(root, "config/runtime.yaml"), "sandbox:\n  default_policy: restricted\n");
+    // A restricted default and a bwrap that does not exist: fail closed, saying why.
+    writeFileSync(join(root, "config/runtime.yaml"), "sandbox:\n  default_policy: restricted\n  os:\n    mode: bubblewrap\n    bubblewrap:\n      bwrap_path: /nonexistent/bwrap\n");
     writeFileSync(join(root, ".env"), "GREETING=from-dotenv\n");
     const r = await tools(root, ["shell", "--yes", "--", "echo", "hi"]);
     expect(r.json.stats).toEqual({ workspace_root: root, overlay_paths: [join(root, "config/runtime.yaml")], env_file: join(root, ".env") });
     expect(r.code).toBe(24);
     expect(r.result.error_kind).toBe("sandbox_denied");
-    expect(r.result.data.sandbox).toEqual({ requested: "inherit", effective: "restricted", adapter: null, active: false });
+    expect(r.result.stderr).toContain("Fix:");
+    expect(r.result.data.sandbox).toEqual({ requested: "inherit", effective: "restricted", adapter: null, active: false, profile: "dev" });
   });
 
   test("child processes see .env values but not credentials", async () => {
@@ -289,7 +292,17 @@ describe("tools shell and shell-command", () => {
     const r = await tools(root, ["shell", "--yes", "--", "sh", "-c", "echo hi; pwd"]);
     expect(r.code).toBe(0);
     expect(r.result).toMatchObject({ ok: true, stdout: `hi\n${root}\n`, exit_code: 0 });
-    expect(r.result.data.sandbox).toEqual({ requested: "inherit", effective: "none", adapter: null, active: false });
+    expect(r.result.data.sandbox).toMatchObject({ requested: "inherit", effective: "none", active: false, profile: "dev" });
+  });
+
+  test.skipIf(!HAS_BWRAP)(`--sandbox restricted runs the command inside bubblewrap${HAS_BWRAP ? "" : " (skipped: bwrap is not installed)"}`, async () => {
+    const root = ws();
+    const r = await tools(root, ["shell", "--yes", "--sandbox", "restricted", "--", "sh", "-c", "pwd; touch made-inside; touch /usr/sr-tools-test 2>/dev/null || echo denied"]);
+    expect(r.code).toBe(0);
+    expect(r.result.stdout).toBe("/work\ndenied\n");
+    expect(existsSync(join(root, "made-inside"))).toBe(true);
+    expect(existsSync("/usr/sr-tools-test")).toBe(false);
+    expect(r.result.data.sandbox).toEqual({ requested: "restricted", effective: "restricted", adapter: "BubblewrapSandboxAdapter", active: true, profile: "dev" });
   });
 
   test("shell takes the command from the first non-flag argument, its own flags included", async () => {
@@ -306,9 +319,11 @@ describe("tools shell and shell-command", () => {
     const slow = await tools(root, ["shell", "--yes", "--timeout-ms", "200", "--", "sleep", "5"]);
     expect(slow.code).toBe(25);
     expect(slow.result.error_kind).toBe("timeout");
+    mkdirSync(join(root, "config"));
+    writeFileSync(join(root, "config/runtime.yaml"), "sandbox:\n  os:\n    mode: none\n");
     const restricted = await tools(root, ["shell", "--yes", "--sandbox", "restricted", "--", "touch", "ran"]);
     expect(restricted.code).toBe(24);
-    expect(restricted.result.stderr).toBe("Sandbox is required but no sandbox adapter is configured.");
+    expect(restricted.result.stderr).toContain("Sandbox is required but no sandbox adapter is usable");
     expect(existsSync(join(root, "ran"))).toBe(false);
     expect((await tools(root, ["shell", "--yes", "--sandbox", "none", "--", "true"])).code).toBe(20);
     expect((await tools(root, ["shell", "--yes", "--workdir", "..", "--", "true"])).code).toBe(21);

@@ -7,10 +7,10 @@
  * The workspace config is applied (the reference only reports it), so `sandbox.default_policy`
  * and `tools.web_search` count. Writes and commands need `--yes`.
  */
-import type { RuntimeConfig } from "../../config/schema.ts";
+import type { LoadedConfig } from "../../config/load.ts";
 import type { ToolResultPayload } from "../../events/tool-result.ts";
-import type { SandboxAdapter } from "../../sandbox/adapter.ts";
-import { errorResult } from "../../tools/registry.ts";
+import { createSandboxAdapter } from "../../sandbox/create.ts";
+import { errorResult, type ToolServices } from "../../tools/registry.ts";
 import { UsageError } from "../../util/errors.ts";
 import { parseArgs, renderHelp, type FlagSpec } from "../args.ts";
 import type { CliCommand, CliIO } from "../command.ts";
@@ -21,13 +21,13 @@ import { bootstrapTools, dispatchTool, toolServices, type ToolsStats } from "./t
 import { TOOL_SUBCOMMANDS as AVAILABLE, type ToolSubcommand } from "./tools-subcommands.ts";
 
 /**
- * THE place where the tools CLI gets its OS sandbox adapter. Until the OS sandbox lands (next
- * issue: `createSandboxAdapter(config)` in src/sandbox/) there is none, so a call whose effective
- * policy is `restricted` (`--sandbox restricted`, or sandbox.default_policy) fails closed with
- * `sandbox_denied` (exit 24) and nothing runs.
+ * The OS sandbox for the tools CLI: the adapter the config selects (bubblewrap on Linux, seatbelt on
+ * macOS), probed once per process. Without a usable one, a `restricted` call fails closed with
+ * `sandbox_denied` (exit 24) naming why and how to fix it, and nothing runs.
  */
-function sandboxAdapterFor(_config: RuntimeConfig): SandboxAdapter | null {
-  return null;
+async function sandboxFor(loaded: LoadedConfig): Promise<Pick<ToolServices, "sandboxAdapter" | "sandboxUnavailable">> {
+  const selection = await createSandboxAdapter(loaded.config, { workspaceRoot: loaded.workspaceRoot, pathEnv: loaded.env.PATH ?? "" });
+  return { sandboxAdapter: selection.adapter, sandboxUnavailable: selection.unavailable };
 }
 
 /** Every subcommand: those that run today, then those that arrive with exec sessions / sub-agents. */
@@ -127,7 +127,7 @@ async function runSub(sub: ToolSubcommand, argv: string[], io: CliIO): Promise<n
   const { loaded } = boot;
   const built = await sub.build(args, { workspaceRoot: loaded.workspaceRoot, env: loaded.env });
   if ("error" in built) return print(built.error, boot.stats);
-  const services = toolServices(loaded, io, { humanIO: built.humanIO ?? null, sandboxAdapter: sandboxAdapterFor(loaded.config) });
+  const services = toolServices(loaded, io, { humanIO: built.humanIO ?? null, ...(await sandboxFor(loaded)) });
   const result = await dispatchTool(sub.tool, built.toolArgs, loaded.workspaceRoot, services, io.signal);
   return print(result, boot.stats);
 }
