@@ -5,11 +5,13 @@
 import { benchEngine } from "./engine.ts";
 import { benchSandbox } from "./sandbox.ts";
 import { benchShellExec } from "./shell-exec.ts";
+import { benchSkillsScan } from "./skills-scan.ts";
 import { benchStartup } from "./startup.ts";
 
 await benchStartup();
 await benchEngine();
 await benchShellExec();
 await benchSandbox();
+await benchSkillsScan();
 console.log("\nWAL append throughput");
 await import("./wal-append.ts");

@@ -20,3 +20,8 @@ export { forkRun } from "./wal/fork.ts";
 export { computeRunMetricsSummary } from "./wal/metrics.ts";
 export type { AgentEvent } from "./events/schema.ts";
 export { CallbackApprovalProvider, RuleBasedApprovalProvider, type ApprovalProvider } from "./safety/approvals.ts";
+export { SkillsManager, type SkillsManagerOptions } from "./skills/skills-manager.ts";
+export { extractMentions, parseStrictMention, type SkillMention } from "./skills/mentions.ts";
+export { SkillError, type SkillIssue } from "./skills/issues.ts";
+export type { Skill, SkillSource, SourceFactory, InMemoryRegistry } from "./skills/source.ts";
+export { scanReportToJson, type ScanReport, type ScanReportJson } from "./skills/scan.ts";

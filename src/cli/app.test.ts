@@ -21,7 +21,7 @@ describe("top level", () => {
     expect(r).toEqual({ code: 0, stdout: `skills-runtime ${VERSION}\n`, stderr: "" });
   });
 
-  test("--help lists every reserved subcommand", async () => {
+  test("--help lists every command", async () => {
     const r = await cli(["--help"], { cwd: ws() });
     expect(r.code).toBe(0);
     for (const name of ["run", "serve", "skills", "tools", "runs", "doctor", "version"]) expect(r.stdout).toMatch(new RegExp(`\\n  ${name}\\s`));

@@ -7,7 +7,7 @@ import { describeError, isRuntimeError } from "../util/errors.ts";
 import { parseArgs, renderHelp, type CommandHelp } from "./args.ts";
 import type { CliCommand, CliIO } from "./command.ts";
 import { doctorCommand } from "./commands/doctor.ts";
-import { skillsCommand } from "./commands/reserved.ts";
+import { skillsCommand } from "./commands/skills.ts";
 import { runsCommand } from "./commands/runs.ts";
 import { runCommand } from "./commands/run.ts";
 import { serveCommand } from "./commands/serve.ts";

@@ -218,5 +218,9 @@ export const RuntimeConfig = z.strictObject({
 
 export type RuntimeConfig = z.infer<typeof RuntimeConfig>;
 export type WebSearchConfig = z.infer<typeof WebSearchConfig>;
+export type SkillsConfig = z.infer<typeof SkillsConfig>;
+export type SkillsConfigInput = z.input<typeof SkillsConfig>;
+export type SkillSpaceConfig = z.infer<typeof SkillSpaceConfig>;
+export type SkillSourceConfig = z.infer<typeof SkillSourceConfig>;
 export type RuntimeConfigInput = z.input<typeof RuntimeConfig>;
 export type SandboxProfile = (typeof SANDBOX_PROFILES)[number];
