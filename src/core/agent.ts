@@ -28,6 +28,7 @@ import { EventQueue } from "./event-queue.ts";
 import type { HumanIO, RunContext } from "./run-context.ts";
 import { runLoop } from "./run-loop.ts";
 import { RunState, type Usage } from "./run-state.ts";
+import { SkillsManager } from "../skills/skills-manager.ts";
 import { BUILTIN_TOOLS, builtinRegistry } from "../tools/builtins.ts";
 import { ToolRegistry, type ToolDefinition } from "../tools/registry.ts";
 
@@ -50,6 +51,10 @@ export interface AgentOptions {
   eventHooks?: EventHook[];
   /** The environment child processes start from (default: this process's env minus credentials). */
   baseEnv?: Record<string, string>;
+  /** The skills of this Agent's runs (default: built from `config.skills`; null: no skills at all). */
+  skills?: SkillsManager | null;
+  /** The process environment skill env vars may come from (default: this process's env). */
+  processEnv?: Record<string, string>;
   /** Credentials for tools by env var name (default: the variables the config names, read from this process's env). */
   credentials?: Record<string, string>;
   /**
@@ -110,6 +115,7 @@ export class Agent {
   /** Custom tools only (duplicates are caught at registration); runs add the builtins in front. */
   private readonly registry = new ToolRegistry();
   private readonly overrides = new Set<string>();
+  private skillsManager: SkillsManager | null | undefined;
   private readonly sessionApprovals = new Set<string>();
   private readonly options: AgentOptions;
   private sandbox: Promise<Pick<SandboxSelection, "adapter" | "unavailable">> | undefined;
@@ -178,6 +184,14 @@ export class Agent {
     return this.sandbox;
   }
 
+  /** The skills manager of this Agent's runs, created on first use. */
+  private skillsFor(processEnv: Readonly<Record<string, string>>): SkillsManager | null {
+    if (this.skillsManager === undefined) {
+      this.skillsManager = this.options.skills !== undefined ? this.options.skills : new SkillsManager({ workspaceRoot: this.workspaceRoot, config: this.config.skills, env: processEnv });
+    }
+    return this.skillsManager;
+  }
+
   /** Run a task to its end and return the result. */
   async run(task: string, options: RunOptions = {}): Promise<RunResult> {
     const stream = this.start(task, options);
@@ -226,6 +240,8 @@ export class Agent {
     const plan = await loadResumePlan(wal, runId, { strategy, initialHistory });
     const sandbox = await this.sandboxSelection();
     const env = { ...(this.options.envVars ?? {}) };
+    const processEnv = this.options.processEnv ?? readProcessEnv();
+    const skills = this.skillsFor(processEnv);
     const credentials = this.options.credentials ?? toolCredentials(this.config, readProcessEnv());
     const secrets = secretValuesFromEnv({ ...env, ...credentials }, [...Object.keys(env), ...Object.keys(credentials)]);
     const emitter = new RunEmitter(runId, wal, this.options.eventHooks ?? [], sink);
@@ -245,6 +261,8 @@ export class Agent {
       env,
       secrets,
       humanIO: (options.humanIO !== undefined ? options.humanIO : this.options.humanIO) ?? null,
+      skills,
+      processEnv,
       state: new RunState(this.config, history),
       homeDir: homedir(),
       toolServices: undefined as unknown as RunContext["toolServices"],
@@ -258,6 +276,7 @@ export class Agent {
       homeDir: ctx.homeDir,
       baseEnv: this.options.baseEnv ?? childBaseEnv(readProcessEnv(), { alsoDrop: [this.config.llm.api_key_env] }),
       credentials,
+      skills,
       sandboxAdapter: sandbox.adapter,
       sandboxUnavailable: sandbox.unavailable,
     };
@@ -282,6 +301,8 @@ export class Agent {
       resume: plan.status,
     });
     await runLoop(ctx);
+    // Spec 2.7: env values collected during the run (skill env vars) stay in the session env store.
+    if (this.options.envVars) for (const [key, value] of Object.entries(env)) if (!(key in this.options.envVars)) this.options.envVars[key] = value;
     return toResult(ctx);
   }
 }

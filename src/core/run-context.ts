@@ -4,6 +4,7 @@ import type { ChatBackend } from "../llm/protocol.ts";
 import type { ApprovalGate } from "../safety/approval-gate.ts";
 import type { RunEmitter } from "./emitter.ts";
 import type { RunState } from "./run-state.ts";
+import type { SkillsManager } from "../skills/skills-manager.ts";
 import type { HumanIO } from "../tools/human-io.ts";
 import type { ToolRegistry, ToolServices } from "../tools/registry.ts";
 
@@ -26,6 +27,10 @@ export interface RunContext {
   env: Record<string, string>;
   secrets: string[];
   humanIO: HumanIO | null;
+  /** The run's skills (null: skills disabled for this Agent). */
+  skills: SkillsManager | null;
+  /** The process environment, for skill env vars found there (spec 7.10); never logged. */
+  processEnv: Readonly<Record<string, string>>;
   state: RunState;
   homeDir: string | null;
   /** What builtin tools get (config, human I/O, base env, sandbox adapter). */

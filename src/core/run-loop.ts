@@ -8,6 +8,7 @@ import { classifyRunError } from "./classify-error.ts";
 import { recoverContext } from "./compaction-turn.ts";
 import { buildMessages } from "./prompt/manager.ts";
 import type { RunContext } from "./run-context.ts";
+import { prepareSkills } from "./skills-setup.ts";
 import { streamTurn } from "./stream-turn.ts";
 import { emitTerminal } from "./terminal.ts";
 import { processToolCalls } from "./tool-calls.ts";
@@ -35,6 +36,8 @@ async function loop(ctx: RunContext): Promise<void> {
     await emitTerminal(ctx, { kind: "failed", errorKind: "config_error", message: "The backend does not implement streamChat(request) (the stream_chat protocol)." });
     return;
   }
+  const skills = await prepareSkills(ctx);
+  if (skills === "stop") return;
   const specs: ToolSpec[] = ctx.registry.specs();
   for (;;) {
     if (ctx.signal.aborted) {
@@ -54,6 +57,8 @@ async function loop(ctx: RunContext): Promise<void> {
       cwd: ctx.workspaceRoot,
       history: ctx.state.history,
       turns: ctx.state.turns,
+      injectedSkills: skills.injected,
+      skills: skills.list,
       tools: specs.map((s) => ({ ...s, name: s.function.name })),
     });
     const tools = built.tools.map(({ name: _name, ...spec }) => spec as ToolSpec);

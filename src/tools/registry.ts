@@ -7,6 +7,7 @@ import { z } from "zod";
 import { ToolResultPayload } from "../events/tool-result.ts";
 import type { RuntimeConfig } from "../config/schema.ts";
 import type { ToolSpec } from "../llm/protocol.ts";
+import type { SkillsManager } from "../skills/skills-manager.ts";
 import type { SandboxAdapter, SandboxUnavailable } from "../sandbox/adapter.ts";
 import type { HumanIO } from "./human-io.ts";
 import { descriptorFromSafety, type CustomToolSafety } from "../safety/custom-descriptor.ts";
@@ -42,6 +43,8 @@ export interface ToolServices {
    * read from the process env at the boundary. Never passed to child processes; also in `secrets`.
    */
   credentials: Readonly<Record<string, string>>;
+  /** The run's skills (for `skill_exec` / `skill_ref_read`); absent when no skills are configured. */
+  skills?: SkillsManager | null;
   /** The run's OS sandbox adapter, or null when none is configured or usable. */
   sandboxAdapter: SandboxAdapter | null;
   /**
