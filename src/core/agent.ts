@@ -29,7 +29,7 @@ import type { HumanIO, RunContext } from "./run-context.ts";
 import { runLoop } from "./run-loop.ts";
 import { RunState, type Usage } from "./run-state.ts";
 import { SkillsManager } from "../skills/skills-manager.ts";
-import { BUILTIN_TOOLS, builtinRegistry } from "../tools/builtins.ts";
+import { BUILTIN_TOOLS, builtinRegistry, offersSkillTools } from "../tools/builtins.ts";
 import { ToolRegistry, type ToolDefinition } from "../tools/registry.ts";
 
 export interface AgentOptions {
@@ -158,7 +158,8 @@ export class Agent {
    */
   get tools(): ToolRegistry {
     const choice = this.options.builtinTools ?? true;
-    const registry = choice === false ? new ToolRegistry() : builtinRegistry(choice === true ? undefined : choice);
+    const skills = offersSkillTools(this.skillsFor(this.options.processEnv ?? readProcessEnv()));
+    const registry = choice === false ? new ToolRegistry() : builtinRegistry(choice === true ? undefined : choice, { skills });
     for (const { definition } of this.registry.list()) {
       const clash = registry.get(definition.name) !== undefined;
       if (clash && !this.overrides.has(definition.name)) {

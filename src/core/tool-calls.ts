@@ -7,7 +7,9 @@ import { sha256Hex } from "../util/canonical-json.ts";
 import { redactDeep } from "../util/redact.ts";
 import type { ToolResultPayload } from "../events/tool-result.ts";
 import type { ToolCall } from "../llm/protocol.ts";
+import type { SkillActionIntent } from "../safety/sanitize.ts";
 import { evaluateToolCall } from "../safety/tool-gate.ts";
+import { skillActionIntent } from "../tools/skill-exec.ts";
 import { errorResult } from "../tools/registry.ts";
 import type { RunContext } from "./run-context.ts";
 import { emitTerminal } from "./terminal.ts";
@@ -31,6 +33,13 @@ function parseArguments(raw: string): { ok: true; args: Record<string, unknown> 
   } catch (error) {
     return { ok: false, error: `invalid JSON: ${(error as Error).message}` };
   }
+}
+
+/** `skill_exec`: the action the call would run, resolved before the (synchronous) gate sees it. */
+async function skillActionFor(ctx: RunContext, name: string, kind: string, args: Record<string, unknown>): Promise<SkillActionIntent | null> {
+  if (name !== "skill_exec" || kind !== "builtin" || !ctx.skills) return null;
+  const text = (value: unknown) => (typeof value === "string" ? value : "");
+  return skillActionIntent(ctx.skills, { skillMention: text(args.skill_mention), actionId: text(args.action_id) }, { signal: ctx.signal });
 }
 
 /** Emit `tool_call_finished` with the redacted result; the tool message is added later, in call order. */
@@ -121,7 +130,9 @@ async function gateAndRun(ctx: RunContext, turnId: string, calls: ToolCall[], re
       results.set(call.call_id, await finish(ctx, turnId, stepId, call, result));
       continue;
     }
+    const skillAction = await skillActionFor(ctx, call.name, kind, parsed.args);
     const decision = evaluateToolCall(call.name, parsed.args, {
+      ...(skillAction ? { resolveSkillAction: () => skillAction } : {}),
       kind,
       safety: ctx.config.safety,
       workspaceRoot: ctx.workspaceRoot,

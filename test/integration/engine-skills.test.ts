@@ -4,10 +4,10 @@
  * never reach the WAL.
  */
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { HumanIO } from "../../src/tools/human-io.ts";
-import { makeAgent, one, only, readWal, replyText, tempWorkspaces, typesOf } from "../support/engine.ts";
+import { makeAgent, one, only, readWal, replyText, replyTools, tempWorkspaces, typesOf } from "../support/engine.ts";
 import { skillMd, writeSkill, writeTree } from "../support/skills.ts";
 
 const workspace = tempWorkspaces("engine-skills-");
@@ -144,5 +144,58 @@ describe("env vars of mentioned skills (spec 7.10)", () => {
     const result = await agent.run(TASK);
     expect(result.errorKind).toBe("config_error");
     expect(result.finalOutput).toContain("no HumanIOProvider");
+  });
+});
+
+describe("skill tools in a run", () => {
+  function withAction(ws: string, safety: Record<string, unknown>) {
+    const root = join(ws, "skills");
+    writeSkill(root, "reporter", skillMd("reporter", "Builds reports.", "actions:\n  run:\n    argv: [/bin/sh, actions/run.sh]\n"));
+    writeTree(join(root, "reporter"), { "actions/run.sh": "echo report-made > made.txt\necho done\n", "references/notes.md": "Read me.\n" });
+    return {
+      safety,
+      skills: {
+        spaces: [{ id: "team", namespace: "acme:docs", sources: ["fs"], enabled: true }],
+        sources: [{ id: "fs", type: "filesystem", options: { root } }],
+        actions: { enabled: true },
+        references: { enabled: true },
+      },
+    };
+  }
+  const execCall = { id: "x1", name: "skill_exec", args: { skill_mention: "$[acme:docs].reporter", action_id: "run" } };
+
+  test("skill_exec is gated on the action's argv: a denylisted program never runs", async () => {
+    const ws = workspace();
+    const { agent } = makeAgent({ workspaceRoot: ws, builtinTools: true, config: withAction(ws, { mode: "ask", denylist: ["/bin/sh"] }), processEnv: {}, script: [replyTools([execCall]), replyText("ok")] });
+    const result = await agent.run("Make the report");
+    const events = readWal(result.walLocator);
+    expect(one(events, "tool_call_requested").payload.arguments).toMatchObject({
+      skill_mention: "$[acme:docs].reporter",
+      action_id: "run",
+      argv: ["/bin/sh", join(ws, "skills/reporter/actions/run.sh")],
+    });
+    expect(one(events, "tool_call_finished").payload.result).toMatchObject({ ok: false, error_kind: "permission", data: { reason: "/bin/sh" } });
+    expect(existsSync(join(ws, "made.txt"))).toBe(false);
+  });
+
+  test("an allowlisted action runs in the workspace and skill_ref_read reads the skill's notes", async () => {
+    const ws = workspace();
+    const refCall = { id: "r1", name: "skill_ref_read", args: { skill_mention: "$[acme:docs].reporter", ref_path: "references/notes.md" } };
+    const { agent } = makeAgent({ workspaceRoot: ws, builtinTools: true, config: withAction(ws, { mode: "ask", allowlist: ["/bin/sh"] }), processEnv: {}, script: [replyTools([execCall, refCall]), replyText("ok")] });
+    const result = await agent.run("Make the report");
+    expect(result.status).toBe("completed");
+    const finished = only(readWal(result.walLocator), "tool_call_finished");
+    expect(finished[0]!.payload.result).toMatchObject({ ok: true, stdout: "done\n" });
+    expect(finished[1]!.payload.result).toMatchObject({ ok: true, stdout: "Read me.\n" });
+    expect(readFileSync(join(ws, "made.txt"), "utf8")).toBe("report-made\n");
+  });
+
+  test("without configured skills the skill tools are not offered", async () => {
+    const ws = workspace();
+    const { agent, backend } = makeAgent({ workspaceRoot: ws, builtinTools: true, processEnv: {}, script: [replyText("ok")] });
+    await agent.run("hello");
+    const names = (backend.requests[0]!.tools ?? []).map((t) => t.function.name);
+    expect(names).toContain("shell_exec");
+    expect(names).not.toContain("skill_exec");
   });
 });
