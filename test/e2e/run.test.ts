@@ -3,7 +3,7 @@
  * backend; and `runs` reading what it wrote.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileBinary } from "../../compile/build.ts";
@@ -253,5 +253,32 @@ describe("runs", () => {
     expect(existsSync(join(ws, ".skills_runtime_sdk/runs/run_rp_again/events.jsonl"))).toBe(true);
     expect(run(["runs", "replay", "run_rp", "--replay-run-id", "run_rp_again"], ws).code).toBe(2);
     expect(run(["runs", "replay", "nope"], ws).stderr).toContain('Cannot replay run "nope"');
+  });
+});
+
+describe("built-in skills", () => {
+  test("ship in the binary: install-builtin, scan, then a run mentions repo-stats and runs its action", () => {
+    const ws = workspace();
+    writeFileSync(join(ws, "a.ts"), "one\ntwo\n");
+    const installed = run(["skills", "install-builtin", "--json"], ws);
+    expect(installed.code).toBe(0);
+    const report = JSON.parse(installed.stdout);
+    expect(report.installed).toEqual(["article-writer", "novel-writer", "repo-stats"]);
+    mkdirSync(join(ws, "config"));
+    writeFileSync(join(ws, "config/runtime.yaml"), `${report.config}\nsafety:\n  allowlist: [bash]\n`);
+    const scanned = JSON.parse(run(["skills", "scan"], ws).stdout);
+    expect(scanned.skills.map((s: { skill_name: string }) => s.skill_name).sort()).toEqual(["article-writer", "novel-writer", "repo-stats"]);
+    const script = { calls: [
+      { events: [{ type: "tool_calls", tool_calls: [{ call_id: "s1", name: "skill_exec", raw_arguments: JSON.stringify({ skill_mention: "$[builtin].repo-stats", action_id: "count-lines" }) }] }, { type: "completed", finish_reason: "tool_calls" }] },
+      { events: [{ type: "text_delta", text: "Measured." }, { type: "completed", finish_reason: "stop" }] },
+    ] };
+    writeFileSync(join(ws, "s.json"), JSON.stringify(script));
+    const r = run(["run", "--json", "--fake-script", "s.json", "How big is this repo? Use $[builtin].repo-stats"], ws);
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(events.find((e) => e.type === "skill_injected").payload.skill_name).toBe("repo-stats");
+    const finished = events.find((e) => e.type === "tool_call_finished").payload.result;
+    expect(finished.ok).toBe(true);
+    expect(finished.stdout).toContain("ts");
   });
 });

@@ -3,7 +3,7 @@
  * - `preflight` (alias `validate-config`): config issues without scanning -> `{issues, stats}`;
  *   exit 10 errors, 12 warnings only.
  * - `scan`: metadata-only scan -> the scan report JSON; exit 11 errors, 12 warnings only.
- * - `mentions TEXT`, `new NAME`, `lint PATH`: skills-authoring.ts.
+ * - `mentions TEXT`, `new NAME`, `lint PATH`: skills-authoring.ts; `install-builtin`: skills-builtin.ts.
  * preflight and scan always print one JSON document (compact, `--pretty` indents), as the reference.
  */
 import { existsSync, statSync } from "node:fs";
@@ -20,6 +20,7 @@ import type { CliCommand, CliIO } from "../command.ts";
 import { WORKSPACE_FLAGS, formatJson } from "../common.ts";
 import { EXIT } from "../exit-codes.ts";
 import { AUTHORING, type SkillsSubcommand } from "./skills-authoring.ts";
+import { INSTALL_BUILTIN } from "./skills-builtin.ts";
 
 const PRETTY: FlagSpec = { name: "pretty", type: "boolean", description: "Indent the JSON output (2 spaces)." };
 const COMMON: readonly FlagSpec[] = [...WORKSPACE_FLAGS, PRETTY];
@@ -111,6 +112,7 @@ const SUBCOMMANDS: readonly SkillsSubcommand[] = [
     run: scan,
   },
   ...AUTHORING,
+  INSTALL_BUILTIN,
 ];
 
 function subHelp(sub: SkillsSubcommand): string {
