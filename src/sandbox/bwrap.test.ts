@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { isRuntimeError } from "../util/errors.ts";
-import { BubblewrapSandboxAdapter, bubblewrapArgv } from "./bwrap.ts";
+import { BubblewrapSandboxAdapter, bubblewrapArgv, mapHostPath } from "./bwrap.ts";
 import type { SandboxFs } from "./paths.ts";
 
 /** A host with the given paths (symlinks as `link -> target`), for exact argv tests on any machine. */
@@ -120,5 +120,17 @@ describe("BubblewrapSandboxAdapter.prepare", () => {
 
   test("reports the reference's class name", () => {
     expect(adapter.name).toBe("BubblewrapSandboxAdapter");
+  });
+});
+
+describe("host paths in the command", () => {
+  test("a host path under the workspace names the same file at /work; other paths are untouched", () => {
+    const roots = ["/home/u/ws", "/real/ws"];
+    expect(mapHostPath("/home/u/ws", roots)).toBe("/work");
+    expect(mapHostPath("/home/u/ws/skills/a/run.sh", roots)).toBe("/work/skills/a/run.sh");
+    expect(mapHostPath("/real/ws/x", roots)).toBe("/work/x");
+    expect(mapHostPath("/home/u/wsx/run.sh", roots)).toBe("/home/u/wsx/run.sh");
+    expect(mapHostPath("--flag=/home/u/ws/a", roots)).toBe("--flag=/home/u/ws/a");
+    expect(mapHostPath("relative/path", roots)).toBe("relative/path");
   });
 });

@@ -124,10 +124,22 @@ export class BubblewrapSandboxAdapter implements SandboxAdapter {
     if (!this.fs.exists(this.policy.bwrapPath)) {
       throw denied(argv, `bwrap executable "${this.policy.bwrapPath}" is gone (it was found when the run started)`);
     }
+    // Host paths under the workspace (a skill action's script, SKILLS_RUNTIME_SDK_WORKSPACE_ROOT, ...)
+    // name the same files at /work inside the sandbox.
+    const inside = (value: string) => mapHostPath(value, [workspaceRoot, root]);
+    const mappedOverlay = overlayEnv ? Object.fromEntries(Object.entries(overlayEnv).map(([k, v]) => [k, inside(v)])) : overlayEnv;
     return {
-      argv: bubblewrapArgv(argv, { ...this.policy, root, cwd: hostCwd, fs: this.fs }),
-      env: sandboxEnv(env, overlayEnv, { home: SANDBOX_HOME, tmpdir: SANDBOX_TMP }),
+      argv: bubblewrapArgv(argv.map(inside), { ...this.policy, root, cwd: hostCwd, fs: this.fs }),
+      env: sandboxEnv(env, mappedOverlay, { home: SANDBOX_HOME, tmpdir: SANDBOX_TMP }),
       cwd: root,
     };
   }
+}
+
+/** `value` with a leading host workspace path (`root` or `root/...`) replaced by the sandbox's /work. */
+export function mapHostPath(value: string, roots: readonly string[]): string {
+  for (const root of roots) {
+    if (value === root || value.startsWith(`${root}/`)) return toSandboxPath(root, value);
+  }
+  return value;
 }

@@ -11,6 +11,7 @@ import { compileBinary } from "../../compile/build.ts";
 let dir: string;
 let binary: string;
 const hasScript = Bun.which("script") !== null;
+const HAS_BWRAP = Bun.which("bwrap", { PATH: "/usr/bin:/bin" }) !== null;
 const NO_SCRIPT = hasScript ? "" : " (skipped: util-linux `script` is not installed)";
 
 beforeAll(async () => {
@@ -265,7 +266,9 @@ describe("built-in skills", () => {
     const report = JSON.parse(installed.stdout);
     expect(report.installed).toEqual(["article-writer", "novel-writer", "repo-stats"]);
     mkdirSync(join(ws, "config"));
-    writeFileSync(join(ws, "config/runtime.yaml"), `${report.config}\nsafety:\n  allowlist: [bash]\n`);
+    // With bubblewrap (CI installs it) the action runs inside the fence of the balanced profile.
+    const profile = HAS_BWRAP ? "balanced" : "dev";
+    writeFileSync(join(ws, "config/runtime.yaml"), `${report.config}\nsafety:\n  allowlist: [bash]\nsandbox:\n  profile: ${profile}\n`);
     const scanned = JSON.parse(run(["skills", "scan"], ws).stdout);
     expect(scanned.skills.map((s: { skill_name: string }) => s.skill_name).sort()).toEqual(["article-writer", "novel-writer", "repo-stats"]);
     const script = { calls: [
@@ -280,5 +283,6 @@ describe("built-in skills", () => {
     const finished = events.find((e) => e.type === "tool_call_finished").payload.result;
     expect(finished.ok).toBe(true);
     expect(finished.stdout).toContain("ts");
+    expect(finished.data.sandbox).toMatchObject({ active: HAS_BWRAP, profile });
   });
 });
