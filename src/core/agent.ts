@@ -158,7 +158,7 @@ export class Agent {
    */
   get tools(): ToolRegistry {
     const choice = this.options.builtinTools ?? true;
-    const skills = offersSkillTools(this.skillsFor(this.options.processEnv ?? readProcessEnv()));
+    const skills = offersSkillTools(this.skillsFor(() => this.options.processEnv ?? readProcessEnv()));
     const registry = choice === false ? new ToolRegistry() : builtinRegistry(choice === true ? undefined : choice, { skills });
     for (const { definition } of this.registry.list()) {
       const clash = registry.get(definition.name) !== undefined;
@@ -186,9 +186,9 @@ export class Agent {
   }
 
   /** The skills manager of this Agent's runs, created on first use. */
-  private skillsFor(processEnv: Readonly<Record<string, string>>): SkillsManager | null {
+  private skillsFor(processEnv: () => Readonly<Record<string, string>>): SkillsManager | null {
     if (this.skillsManager === undefined) {
-      this.skillsManager = this.options.skills !== undefined ? this.options.skills : new SkillsManager({ workspaceRoot: this.workspaceRoot, config: this.config.skills, env: processEnv });
+      this.skillsManager = this.options.skills !== undefined ? this.options.skills : new SkillsManager({ workspaceRoot: this.workspaceRoot, config: this.config.skills, env: processEnv() });
     }
     return this.skillsManager;
   }
@@ -241,9 +241,10 @@ export class Agent {
     const plan = await loadResumePlan(wal, runId, { strategy, initialHistory });
     const sandbox = await this.sandboxSelection();
     const env = { ...(this.options.envVars ?? {}) };
-    const processEnv = this.options.processEnv ?? readProcessEnv();
-    const skills = this.skillsFor(processEnv);
-    const credentials = this.options.credentials ?? toolCredentials(this.config, readProcessEnv());
+    const hostEnv = readProcessEnv();
+    const processEnv = this.options.processEnv ?? hostEnv;
+    const skills = this.skillsFor(() => processEnv);
+    const credentials = this.options.credentials ?? toolCredentials(this.config, hostEnv);
     const secrets = secretValuesFromEnv({ ...env, ...credentials }, [...Object.keys(env), ...Object.keys(credentials)]);
     const emitter = new RunEmitter(runId, wal, this.options.eventHooks ?? [], sink);
     const history = [...(plan.history as ChatMessage[]), ...((initialHistory ?? []) as ChatMessage[])];
@@ -275,7 +276,7 @@ export class Agent {
       humanIO: ctx.humanIO,
       secrets,
       homeDir: ctx.homeDir,
-      baseEnv: this.options.baseEnv ?? childBaseEnv(readProcessEnv(), { alsoDrop: [this.config.llm.api_key_env] }),
+      baseEnv: this.options.baseEnv ?? childBaseEnv(hostEnv, { alsoDrop: [this.config.llm.api_key_env] }),
       credentials,
       skills,
       sandboxAdapter: sandbox.adapter,

@@ -6,9 +6,8 @@ import { z } from "zod";
 import type { FileHandle } from "node:fs/promises";
 import { RuntimeError } from "../util/errors.ts";
 import description from "./file-read.md" with { type: "text" };
-import { fsError, fsErrorKind } from "./fs-errors.ts";
-import { errorResult, okResult, type ToolDefinition } from "./registry.ts";
-import { openInsideWorkspace, resolveWorkspacePath } from "./workspace-path.ts";
+import { okResult, type ToolDefinition } from "./registry.ts";
+import { withToolFile } from "./tool-file.ts";
 
 /** The reference's `ToolExecutionContext.max_file_bytes`. */
 export const DEFAULT_MAX_FILE_BYTES = 262_144;
@@ -66,17 +65,7 @@ export const fileReadTool: ToolDefinition<FileReadArgs> = {
   description,
   parameters: FileReadArgs,
   async handler(args, ctx) {
-    const resolved = await resolveWorkspacePath(ctx.workspaceRoot, args.path);
-    let handle: FileHandle;
-    try {
-      handle = await openInsideWorkspace(ctx.workspaceRoot, resolved, args.path);
-    } catch (error) {
-      if (fsErrorKind(error) === "not_found") {
-        return errorResult("not_found", `Cannot read file "${args.path}": it does not exist`, { path: args.path });
-      }
-      throw fsError(error, "read file", args.path, { path: args.path });
-    }
-    try {
+    return withToolFile(ctx.workspaceRoot, args.path, { action: "read file", details: () => ({ path: args.path }) }, async (handle) => {
       const stats = await handle.stat();
       if (!stats.isFile()) {
         const what = stats.isDirectory() ? "it is a directory" : "it is not a regular file";
@@ -84,10 +73,6 @@ export const fileReadTool: ToolDefinition<FileReadArgs> = {
       }
       const { bytes, truncated } = await readHeadTail(handle, args.max_bytes ?? DEFAULT_MAX_FILE_BYTES);
       return { ...okResult(decoder.decode(bytes), { path: args.path }), truncated };
-    } catch (error) {
-      throw fsError(error, "read file", args.path, { path: args.path });
-    } finally {
-      await handle.close();
-    }
+    });
   },
 };

@@ -3,13 +3,11 @@
  * extension. The size is checked before reading, so a huge file is refused without loading it.
  */
 import { z } from "zod";
-import type { FileHandle } from "node:fs/promises";
 import { extname } from "node:path";
 import { RuntimeError } from "../util/errors.ts";
-import { fsError, fsErrorKind } from "./fs-errors.ts";
 import { errorResult, okResult, type ToolDefinition } from "./registry.ts";
 import description from "./view-image.md" with { type: "text" };
-import { openInsideWorkspace, resolveWorkspacePath } from "./workspace-path.ts";
+import { withToolFile } from "./tool-file.ts";
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
@@ -43,17 +41,7 @@ export const viewImageTool: ToolDefinition<ViewImageArgs> = {
   description,
   parameters: ViewImageArgs,
   async handler(args, ctx) {
-    const resolved = await resolveWorkspacePath(ctx.workspaceRoot, args.path);
-    let handle: FileHandle;
-    try {
-      handle = await openInsideWorkspace(ctx.workspaceRoot, resolved, args.path);
-    } catch (error) {
-      if (fsErrorKind(error) === "not_found") {
-        return errorResult("not_found", `Cannot view image "${args.path}": it does not exist`, { path: args.path });
-      }
-      throw fsError(error, "view image", args.path, { path: resolved });
-    }
-    try {
+    return withToolFile(ctx.workspaceRoot, args.path, { action: "view image", details: (resolved) => ({ path: resolved }) }, async (handle, resolved) => {
       const stats = await handle.stat();
       if (!stats.isFile()) {
         throw new RuntimeError("validation", `Cannot view image "${args.path}": it is not a file`, { details: { path: resolved } });
@@ -62,10 +50,6 @@ export const viewImageTool: ToolDefinition<ViewImageArgs> = {
       const raw = await handle.readFile();
       if (raw.length > MAX_IMAGE_BYTES) return tooLarge(args.path, resolved, raw.length);
       return okResult("", { path: resolved, mime: guessImageMime(resolved), base64: raw.toString("base64"), bytes: raw.length });
-    } catch (error) {
-      throw fsError(error, "view image", args.path, { path: resolved });
-    } finally {
-      await handle.close();
-    }
+    });
   },
 };

@@ -103,6 +103,9 @@ export class ReplayBackend implements ChatBackend {
  * does not know (a library user's custom tools) count as custom tools.
  */
 export class ReplayRegistry extends ToolRegistry {
+  /** Tool names the record called. */
+  private readonly recordedNames: ReadonlySet<string>;
+
   constructor(
     private readonly base: ToolRegistry,
     private readonly recording: Recording,
@@ -110,6 +113,7 @@ export class ReplayRegistry extends ToolRegistry {
     private readonly cancel: (reason: string) => void,
   ) {
     super();
+    this.recordedNames = new Set(recording.events.flatMap((e) => (e.type === "tool_call_requested" ? [e.payload.tool || e.payload.name || ""] : [])));
   }
 
   override get(name: string) {
@@ -119,7 +123,7 @@ export class ReplayRegistry extends ToolRegistry {
   override kindOf(name: string): ToolKind {
     const kind = this.base.kindOf(name);
     if (kind !== "unregistered") return kind;
-    return this.recordedToolNames().has(name) ? "custom" : kind;
+    return this.recordedNames.has(name) ? "custom" : kind;
   }
 
   override list() {
@@ -145,17 +149,6 @@ export class ReplayRegistry extends ToolRegistry {
     }
     this.log.miss("tool_result", `no recorded result for ${name} call "${ctx.callId}"`);
     return errorResult("unknown", `Replay: no recorded result for ${name} call "${ctx.callId}"`, { tool: name, replay_miss: true });
-  }
-
-  private names: Set<string> | null = null;
-  private recordedToolNames(): Set<string> {
-    if (!this.names) {
-      this.names = new Set();
-      for (const event of this.recording.events) {
-        if (event.type === "tool_call_requested") this.names.add(event.payload.tool || event.payload.name || "");
-      }
-    }
-    return this.names;
   }
 }
 
