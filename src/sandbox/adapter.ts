@@ -15,6 +15,12 @@ export interface SandboxPrepareOptions {
    * They pass the sandbox's env allowlist; everything else in `env` is dropped unless allowlisted.
    */
   overlayEnv?: Readonly<Record<string, string>>;
+  /**
+   * Host directories outside the workspace the command may read but never write (a skill's bundle
+   * root). Each appears at its own host path, so absolute paths into it keep working. A path that
+   * does not exist, or is `/`, is refused with `sandbox_denied`.
+   */
+  readOnlyPaths?: readonly string[];
 }
 
 export interface PreparedCommand {

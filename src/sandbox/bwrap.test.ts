@@ -134,3 +134,34 @@ describe("host paths in the command", () => {
     expect(mapHostPath("relative/path", roots)).toBe("relative/path");
   });
 });
+
+describe("read-only paths outside the workspace", () => {
+  const fs = fakeFs(["/", ...SYSTEM, ...WS, "/opt/skills/greeter", "/tmp/skills/a", "/work/x"], { "/srv/link": "/opt/skills/greeter" });
+  const adapter = new BubblewrapSandboxAdapter({ bwrapPath: "/usr/bin/bwrap", profile: "balanced", unshareNet: true }, fs);
+  const prepare = (readOnlyPaths: string[]) => adapter.prepare(["sh", "/opt/skills/greeter/actions/run.sh"], { cwd: "/ws", workspaceRoot: "/ws", env: {}, readOnlyPaths });
+
+  test("each is bound read-only at its real host path after the workspace binds, so absolute paths into it resolve", () => {
+    const argv = prepare(["/srv/link", "/tmp/skills/a", "/ws/sub"]).argv;
+    expect(argv.join(" ")).toContain("--ro-bind /ws/config /work/config --ro-bind /opt/skills/greeter /opt/skills/greeter --ro-bind /tmp/skills/a /tmp/skills/a --chdir /work");
+    expect(argv.slice(-2)).toEqual(["sh", "/opt/skills/greeter/actions/run.sh"]);
+    // A path inside the workspace is already visible at /work: no bind of its own.
+    expect(argv).not.toContain("/ws/sub");
+  });
+
+  test("a missing path, the host root and a path the /work mount would hide are sandbox_denied", () => {
+    for (const [paths, message] of [
+      [["/opt/gone"], 'read-only path "/opt/gone" does not exist'],
+      [["/"], 'read-only path "/" is the host root'],
+      [["/work/x"], 'read-only path "/work/x" would be hidden by the workspace mount /work'],
+    ] as const) {
+      let error: unknown;
+      try {
+        prepare([...paths]);
+      } catch (e) {
+        error = e;
+      }
+      expect(isRuntimeError(error) && error.kind).toBe("sandbox_denied");
+      expect((error as Error).message).toContain(message);
+    }
+  });
+});

@@ -9,6 +9,8 @@
  * - the workspace, writable, at /work, with `.git`, `.skills_runtime_sdk/` and `config/` bound
  *   read-only over it under `balanced` and `prod` (when they exist);
  * - a private /tmp (tmpfs) holding HOME=/tmp/home; fresh /proc and /dev;
+ * - read-only binds, at their host paths, of the extra directories a call names
+ *   (`readOnlyPaths`: a skill action's bundle root when the skill lives outside the workspace);
  * - new pid and IPC namespaces (host processes are invisible; when bwrap dies, the kernel kills
  *   everything left in the pid namespace), no network with `unshare_net`, a new session (no
  *   TIOCSTI into the caller's terminal), `--die-with-parent`, and every capability dropped
@@ -67,6 +69,8 @@ export interface BubblewrapPlan extends BubblewrapPolicy {
   cwd: string;
   /** Existence checks (default the host's). */
   fs?: SandboxFs;
+  /** Real host paths outside the workspace bound read-only at their own path (see SandboxPrepareOptions). */
+  readOnly?: readonly string[];
 }
 
 /** The in-sandbox path of a host path inside the workspace. */
@@ -94,6 +98,7 @@ export function bubblewrapArgv(argv: readonly string[], plan: BubblewrapPlan): s
   out.push("--tmpfs", SANDBOX_TMP, "--dir", SANDBOX_HOME);
   out.push("--bind", plan.root, SANDBOX_WORKDIR);
   for (const path of protectedPaths(plan.root, { profile: plan.profile, fs })) out.push("--ro-bind", path, toSandboxPath(plan.root, path));
+  for (const path of plan.readOnly ?? []) out.push(...roBind(path));
   out.push("--chdir", toSandboxPath(plan.root, plan.cwd), "--", ...argv);
   return out;
 }
@@ -113,7 +118,7 @@ export class BubblewrapSandboxAdapter implements SandboxAdapter {
     this.fs = fs;
   }
 
-  prepare(argv: readonly string[], { cwd, env, workspaceRoot, overlayEnv }: SandboxPrepareOptions): PreparedCommand {
+  prepare(argv: readonly string[], { cwd, env, workspaceRoot, overlayEnv, readOnlyPaths = [] }: SandboxPrepareOptions): PreparedCommand {
     const root = this.fs.realpath(workspaceRoot);
     if (root === null) throw denied(argv, `workspace_root "${workspaceRoot}" does not exist`);
     if (root === "/") throw denied(argv, 'workspace_root "/" would make the whole host writable');
@@ -124,16 +129,36 @@ export class BubblewrapSandboxAdapter implements SandboxAdapter {
     if (!this.fs.exists(this.policy.bwrapPath)) {
       throw denied(argv, `bwrap executable "${this.policy.bwrapPath}" is gone (it was found when the run started)`);
     }
+    const readOnly = readOnlyBinds(readOnlyPaths, root, this.fs, (detail) => denied(argv, detail));
     // Host paths under the workspace (a skill action's script, SKILLS_RUNTIME_SDK_WORKSPACE_ROOT, ...)
     // name the same files at /work inside the sandbox.
     const inside = (value: string) => mapHostPath(value, [workspaceRoot, root]);
     const mappedOverlay = overlayEnv ? Object.fromEntries(Object.entries(overlayEnv).map(([k, v]) => [k, inside(v)])) : overlayEnv;
     return {
-      argv: bubblewrapArgv(argv.map(inside), { ...this.policy, root, cwd: hostCwd, fs: this.fs }),
+      argv: bubblewrapArgv(argv.map(inside), { ...this.policy, root, cwd: hostCwd, fs: this.fs, readOnly }),
       env: sandboxEnv(env, mappedOverlay, { home: SANDBOX_HOME, tmpdir: SANDBOX_TMP }),
       cwd: root,
     };
   }
+}
+
+/**
+ * The real paths of `paths` to bind read-only: each must exist and must not be `/`; a path inside
+ * the workspace needs no bind of its own (it is visible under /work); one under /work on the host
+ * would clash with the workspace mount, so it is refused. Binds come after the private /tmp, so a
+ * host path under /tmp stays visible.
+ */
+export function readOnlyBinds(paths: readonly string[], root: string, fs: SandboxFs, fail: (detail: string) => Error): string[] {
+  const out: string[] = [];
+  for (const path of paths) {
+    const real = fs.realpath(path);
+    if (real === null) throw fail(`read-only path "${path}" does not exist`);
+    if (real === "/") throw fail(`read-only path "${path}" is the host root`);
+    if (isInside(root, real) || out.includes(real)) continue;
+    if (isInside(SANDBOX_WORKDIR, real)) throw fail(`read-only path "${path}" would be hidden by the workspace mount ${SANDBOX_WORKDIR}`);
+    out.push(real);
+  }
+  return out;
 }
 
 /** `value` with a leading host workspace path (`root` or `root/...`) replaced by the sandbox's /work. */

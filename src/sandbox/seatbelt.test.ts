@@ -126,3 +126,27 @@ describe("SeatbeltSandboxAdapter.prepare", () => {
     expect(() => adapter.prepare(["ls"], { ...options, cwd: "/Users/me" })).toThrow("cwd must be within workspace_root");
   });
 });
+
+describe("seatbelt read-only paths outside the workspace", () => {
+  const withSkills: SandboxFs = {
+    exists: (p) => fs.exists(p) || p === "/Users/me/skills/greeter",
+    realpath: (p) => (p === "/Users/me/skills/greeter" ? p : fs.realpath(p)),
+  };
+  const adapter = new SeatbeltSandboxAdapter({ profile: "balanced", profileText: PERMISSIVE_SEATBELT_PROFILE, unshareNet: true }, withSkills);
+  const options = { cwd: "/Users/me/proj", workspaceRoot: "/Users/me/proj", env: { TMPDIR: "/private/tmp" } };
+
+  test("are readable (never writable), with their ancestors' metadata, and paths inside the workspace add nothing", () => {
+    const profile = adapter.prepare(["sh"], { ...options, readOnlyPaths: ["/Users/me/skills/greeter", "/Users/me/proj/src"] }).argv[2]!;
+    const lines = profileLines(profile);
+    expect(lines).toContain('(allow file-read* (subpath "/Users/me/skills/greeter"))');
+    expect(lines.find((l) => l.startsWith("(allow file-read-metadata"))).toContain('(literal "/Users/me/skills")');
+    expect(lines.filter((l) => l.startsWith("(allow file-write*")).join("\n")).not.toContain("/Users/me/skills");
+    expect(profile).not.toContain('(subpath "/Users/me/proj/src")');
+  });
+
+  test("a missing path or the host root is sandbox_denied", () => {
+    expect(() => adapter.prepare(["sh"], { ...options, readOnlyPaths: ["/Users/me/gone"] })).toThrow('read-only path "/Users/me/gone" does not exist');
+    const rooted = new SeatbeltSandboxAdapter({ profile: "dev", profileText: PERMISSIVE_SEATBELT_PROFILE, unshareNet: true }, { ...withSkills, realpath: (p) => (p === "/" ? "/" : withSkills.realpath(p)) });
+    expect(() => rooted.prepare(["sh"], { ...options, readOnlyPaths: ["/"] })).toThrow('read-only path "/" is the host root');
+  });
+});

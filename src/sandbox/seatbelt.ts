@@ -5,7 +5,8 @@
  * process basics (exec, fork, signals and process info within the sandbox, sysctl reads, the
  * user-lookup service, POSIX semaphores and shared memory, ptys), reads of the system paths
  * (`SEATBELT_SYSTEM_READ`, plus /private/etc except under `prod`), reads and writes of the
- * workspace and the temp directories, and the network only when `unshare_net` is false. Under
+ * workspace and the temp directories, reads (never writes) of the extra directories a call names
+ * (`readOnlyPaths`, e.g. a skill's bundle root outside the workspace), and the network only when `unshare_net` is false. Under
  * `balanced` and `prod` writes to `.git`, `.skills_runtime_sdk/` and `config/` of the workspace
  * are refused even before they exist. `prod` ends with the preset's visible /etc denies.
  * Home directories are not readable in any profile (unless the workspace is one).
@@ -51,6 +52,8 @@ export interface SeatbeltPolicy {
   extraTemp?: readonly string[];
   /** Paths inside the workspace that stay read-only (see `seatbeltProtectedPaths`). */
   protected?: readonly string[];
+  /** Real host paths outside the workspace the command may read (see SandboxPrepareOptions). */
+  readOnly?: readonly string[];
 }
 
 /** `/tmp/x` -> `/private/tmp/x`: seatbelt matches the resolved path and these are symlinks on macOS. */
@@ -105,7 +108,8 @@ export function seatbeltProfile(policy: SeatbeltPolicy): string {
     if (!temp.some((t) => isInside(t, real))) temp.push(real);
   }
   const read = [...SEATBELT_SYSTEM_READ, ...(policy.profile === "prod" ? [] : ["/private/etc"])];
-  const metadata = [...new Set([...ancestors(root), ...temp.flatMap(ancestors), "/etc", "/tmp", "/var"])].sort();
+  const readOnly = (policy.readOnly ?? []).map(macRealPath);
+  const metadata = [...new Set([...ancestors(root), ...temp.flatMap(ancestors), ...readOnly.flatMap(ancestors), "/etc", "/tmp", "/var"])].sort();
   const protectedPaths = policy.protected ?? [];
   const writeRoot =
     protectedPaths.length > 0
@@ -127,6 +131,7 @@ export function seatbeltProfile(policy: SeatbeltPolicy): string {
     '(allow file-read* file-write* file-ioctl (literal "/dev/null") (literal "/dev/zero") (literal "/dev/tty") (literal "/dev/ptmx") (regex #"^/dev/ttys[0-9]+$"))',
     `(allow file-read* file-write* ${subpaths(temp)})`,
     `(allow file-read* (subpath ${sbplString(root)}))`,
+    ...(readOnly.length > 0 ? [`(allow file-read* ${subpaths(readOnly)})`] : []),
     `(allow file-write* ${writeRoot})`,
   ];
   if (policy.allowNetwork) lines.push("(allow network* system-socket)");
@@ -166,7 +171,7 @@ export class SeatbeltSandboxAdapter implements SandboxAdapter {
     return text === PERMISSIVE_SEATBELT_PROFILE || text === PROD_SEATBELT_PROFILE.trim();
   }
 
-  prepare(argv: readonly string[], { cwd, env, workspaceRoot, overlayEnv }: SandboxPrepareOptions): PreparedCommand {
+  prepare(argv: readonly string[], { cwd, env, workspaceRoot, overlayEnv, readOnlyPaths = [] }: SandboxPrepareOptions): PreparedCommand {
     if (this.options.profileText.trim() === "") throw denied(argv, "sandbox.os.seatbelt.profile is empty");
     const exe = this.options.sandboxExecPath ?? SANDBOX_EXEC;
     if (!this.fs.exists(exe)) throw denied(argv, `"${exe}" not found`);
@@ -174,6 +179,13 @@ export class SeatbeltSandboxAdapter implements SandboxAdapter {
     if (root === null) throw denied(argv, `workspace_root "${workspaceRoot}" does not exist`);
     const hostCwd = this.fs.realpath(cwd);
     if (hostCwd === null || !isInside(root, hostCwd)) throw denied(argv, `cwd must be within workspace_root (cwd "${cwd}", workspace_root "${root}")`);
+    const readOnly: string[] = [];
+    for (const path of readOnlyPaths) {
+      const real = this.fs.realpath(path);
+      if (real === null) throw denied(argv, `read-only path "${path}" does not exist`);
+      if (real === "/") throw denied(argv, `read-only path "${path}" is the host root`);
+      if (!isInside(root, real) && !readOnly.includes(real)) readOnly.push(real);
+    }
     const tmpdir = env.TMPDIR && posix.isAbsolute(env.TMPDIR) ? env.TMPDIR : "/private/tmp";
     const profile = this.generated
       ? seatbeltProfile({
@@ -182,6 +194,7 @@ export class SeatbeltSandboxAdapter implements SandboxAdapter {
           workspaceRoot: root,
           extraTemp: [tmpdir],
           protected: seatbeltProtectedPaths(root, { profile: this.options.profile, fs: this.fs }),
+          readOnly,
         })
       : this.options.profileText;
     return {

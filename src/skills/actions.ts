@@ -72,7 +72,7 @@ export async function resolveActionInBundle(skill: Skill, bundle: SkillBundle, a
   const actions = isPlainObject(skill.metadata.actions) ? skill.metadata.actions : {};
   const definition = Object.hasOwn(actions, actionId) ? actions[actionId] : undefined;
   if (definition === undefined || definition === null) {
-    throw new SkillError("SKILL_ACTION_NOT_FOUND", `Cannot run action "${actionId}" of skill "${skill.skill_name}": SKILL.md declares no such action`, {
+    throw new SkillError("SKILL_ACTION_NOT_FOUND", `Cannot run action "${actionId}" of skill "${skill.skill_name}": the skill declares no such action (known: ${Object.keys(actions).join(", ") || "none"})`, {
       details: { skill_name: skill.skill_name, action_id: actionId, known_actions: Object.keys(actions) },
     });
   }

@@ -13,6 +13,7 @@
  * PostgreSQL skills have no files: references and actions are unsupported.
  */
 import { SQL } from "bun";
+import { withDeadline } from "../util/deadline.ts";
 import { SkillError, skillIssue, type SkillIssue } from "./issues.ts";
 import { isSafeIdentifier, tableRef } from "./pgsql-source-migration.ts";
 import { recordFromRow, type PgsqlSkillHandle } from "./pgsql-source-rows.ts";
@@ -39,6 +40,9 @@ async function closeQuietly(client: unknown): Promise<void> {
     // Closing is best effort.
   }
 }
+
+/** Milliseconds allowed for one query (a stalled server fails the scan instead of hanging it). */
+export const PGSQL_QUERY_TIMEOUT_MS = 15_000;
 
 const SCAN_COLUMNS =
   "id, namespace, skill_name, description, body_size, body_etag, created_at, updated_at, required_env_vars, metadata, scope";
@@ -96,7 +100,7 @@ export const createPgsqlSource: SourceFactory = (config, deps): SkillSource => {
       } else throw new TypeError("the injected client has no unsafe() method");
     } else client = runtimePool();
     try {
-      const rows = await client.unsafe(text, params);
+      const rows = await withDeadline(client.unsafe(text, params), PGSQL_QUERY_TIMEOUT_MS, "PostgreSQL query");
       if (!Array.isArray(rows)) throw new TypeError("the query did not return a list of rows");
       return rows as Record<string, unknown>[];
     } finally {

@@ -8,6 +8,7 @@
  * next use. Failures are `SkillError`s carrying the `SKILL_SCAN_SOURCE_UNAVAILABLE` issue.
  */
 import { RedisClient } from "bun";
+import { withDeadline } from "../util/deadline.ts";
 import { SkillError } from "./issues.ts";
 import { describeBackendError, lookupDsn, unavailableIssue } from "./source-dsn.ts";
 import type { SkillSourceConfig } from "../config/schema.ts";
@@ -35,6 +36,20 @@ export function isRedisLike(value: unknown): value is RedisLike {
 
 /** Milliseconds allowed to open a connection. */
 export const REDIS_CONNECT_TIMEOUT_MS = 5000;
+/** Milliseconds allowed for one command (a stalled server fails the scan instead of hanging it). */
+export const REDIS_COMMAND_TIMEOUT_MS = 15_000;
+
+/** `client` with every command bounded by `timeoutMs` (a DeadlineError names the command). */
+export function boundedRedis(client: RedisLike, timeoutMs = REDIS_COMMAND_TIMEOUT_MS): RedisLike {
+  const bounded: RedisLike = {
+    scan: (cursor, ...options) => withDeadline(client.scan(cursor, ...options), timeoutMs, "redis SCAN"),
+    hgetall: (key) => withDeadline(client.hgetall(key), timeoutMs, "redis HGETALL"),
+    getBuffer: (key) => withDeadline(client.getBuffer(key), timeoutMs, "redis GET"),
+  };
+  const strlen = client.strlen?.bind(client);
+  if (strlen) bounded.strlen = (key) => withDeadline(strlen(key), timeoutMs, "redis STRLEN");
+  return bounded;
+}
 
 export class RedisConnection {
   private readonly config: SkillSourceConfig;
@@ -54,15 +69,15 @@ export class RedisConnection {
   async client(): Promise<RedisLike> {
     const injected = this.deps.sourceClients[this.config.id];
     if (injected !== undefined && injected !== null) {
-      if (isRedisLike(injected)) return injected;
+      if (isRedisLike(injected)) return boundedRedis(injected);
       const reason = "the injected client lacks scan/hgetall/getBuffer";
       throw SkillError.fromIssue(unavailableIssue(this.config, { dsnEnv: null, what: "use the Redis client", reason }));
     }
-    if (this.own?.connected) return this.own;
+    if (this.own?.connected) return boundedRedis(this.own);
     this.connecting ??= this.open().finally(() => {
       this.connecting = null;
     });
-    return this.connecting;
+    return boundedRedis(await this.connecting);
   }
 
   private async open(): Promise<RedisClient> {

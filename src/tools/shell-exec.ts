@@ -101,7 +101,11 @@ function commandPayload(result: CommandResult, sandbox: SandboxEvidence, secrets
 }
 
 /** Run validated shell_exec arguments; `tool` names the calling tool in messages. */
-export async function runShellExec(args: ShellExecArgs, ctx: ToolContext, { tool = "shell_exec" }: { tool?: string } = {}): Promise<ToolResultPayload> {
+export async function runShellExec(
+  args: ShellExecArgs,
+  ctx: ToolContext,
+  { tool = "shell_exec", readOnlyPaths }: { tool?: string; readOnlyPaths?: readonly string[] } = {},
+): Promise<ToolResultPayload> {
   const services = ctx.services;
   if (!services) {
     return errorResult("validation", `Cannot run ${tool}: the tool context has no run services (config, base environment, sandbox)`);
@@ -121,7 +125,7 @@ export async function runShellExec(args: ShellExecArgs, ctx: ToolContext, { tool
     }
     try {
       const overlayEnv = { ...ctx.env, ...(args.env ?? {}) };
-      prepared = adapter.prepare(prepared.argv, { cwd, env, workspaceRoot: ctx.workspaceRoot, overlayEnv });
+      prepared = adapter.prepare(prepared.argv, { cwd, env, workspaceRoot: ctx.workspaceRoot, overlayEnv, readOnlyPaths });
     } catch (error) {
       return errorResult("sandbox_denied", redactString(describeError(error), services.secrets), { sandbox });
     }

@@ -9,7 +9,8 @@
  * validation `SKILL_ACTION_DEFINITION_INVALID`; then the strict mention, its resolution and the
  * action lookup (codes and kinds from the skills layer: src/skills/actions.ts).
  *
- * The action runs with cwd = workspace root, its own timeout (else shell_exec's default) and the
+ * The action runs with cwd = workspace root, its bundle root readable but not writable inside the
+ * sandbox (a skill folder outside the workspace included), its own timeout (else shell_exec's default) and the
  * action env of spec 17 (stable SKILLS_RUNTIME_SDK_* keys win over the action's env).
  *
  * `skillActionIntent` is the approval-side view of the same resolution (spec 5.6): the gate shows
@@ -67,7 +68,11 @@ export async function runSkillExec(raw: Record<string, unknown>, ctx: ToolContex
   } catch (error) {
     return skillErrorResult(error);
   }
-  return runShellExec({ argv: run.action.argv, env: run.env, timeout_ms: run.action.timeout_ms, sandbox: "inherit" }, ctx, { tool: "skill_exec" });
+  // The bundle root is readable (never writable) inside the sandbox, wherever the skill lives.
+  return runShellExec({ argv: run.action.argv, env: run.env, timeout_ms: run.action.timeout_ms, sandbox: "inherit" }, ctx, {
+    tool: "skill_exec",
+    readOnlyPaths: [run.action.bundle_root],
+  });
 }
 
 export const skillExecTool: ToolDefinition<Record<string, unknown>> = {
