@@ -9,6 +9,8 @@ import type { RuntimeConfig } from "../config/schema.ts";
 import type { ToolSpec } from "../llm/protocol.ts";
 import type { SkillsManager } from "../skills/skills-manager.ts";
 import type { SandboxAdapter, SandboxUnavailable } from "../sandbox/adapter.ts";
+import type { CollabManager } from "./collab.ts";
+import type { ExecSessions } from "./exec-sessions.ts";
 import type { HumanIO } from "./human-io.ts";
 import { descriptorFromSafety, type CustomToolSafety } from "../safety/custom-descriptor.ts";
 import type { ToolKind, ToolSafetyDescriptor } from "../safety/descriptors.ts";
@@ -52,6 +54,13 @@ export interface ToolServices {
    * a `restricted` call's `sandbox_denied` result says this instead of a generic message.
    */
   sandboxUnavailable?: SandboxUnavailable | null;
+  /** PTY sessions for `exec_command` / `write_stdin` (in-process in a run, the runtime server in the tools CLI). */
+  execSessions?: ExecSessions | null;
+  /** Sub-agents for `spawn_agent`, `wait`, `send_input`, `close_agent`, `resume_agent`. */
+  collab?: CollabManager | null;
+  /** The running Agent's profile id and its child profile map (spawn_agent picks the child profile). */
+  profileId?: string | null;
+  childProfileMap?: Readonly<Record<string, string>>;
 }
 
 export type ToolHandlerResult = ToolResultPayload | string | number | boolean | null | undefined | Record<string, unknown>;
