@@ -30,7 +30,12 @@ import { runLoop } from "./run-loop.ts";
 import { RunState, type Usage } from "./run-state.ts";
 import { SkillsManager } from "../skills/skills-manager.ts";
 import { BUILTIN_TOOLS, builtinRegistry, offersSkillTools } from "../tools/builtins.ts";
+import type { ExecSessions } from "../tools/exec-sessions.ts";
+import { InProcessExecSessions } from "../tools/pty-sessions.ts";
 import { ToolRegistry, type ToolDefinition } from "../tools/registry.ts";
+import type { CollabManager } from "../tools/collab.ts";
+import { CollabService } from "../tools/collab-service.ts";
+import { childAgentRunner, type ChildInfo } from "./child-agent.ts";
 
 export interface AgentOptions {
   workspaceRoot?: string;
@@ -63,6 +68,25 @@ export interface AgentOptions {
    * closed with `sandbox_denied` saying why. `null`: no adapter (restricted calls fail closed).
    */
   sandboxAdapter?: SandboxAdapter | null;
+  /**
+   * PTY sessions for `exec_command` / `write_stdin`. Injected: used as is and never closed by the
+   * Agent. Default: a new in-process manager per run, whose sessions are all closed when the run
+   * ends, so no session process outlives its run. `null`: none (the exec tools fail with `validation`).
+   */
+  execSessions?: ExecSessions | null;
+  /** This Agent's profile id (`run_started.config_summary.profile_id`; `spawn_agent` maps it to the child profile). */
+  profileId?: string | null;
+  /** Parent profile id -> child profile id, for `spawn_agent` when the Agent has a `profileId`. */
+  childProfileMap?: Record<string, string>;
+  /**
+   * Sub-agents for `spawn_agent` & co. Injected: used as is and never closed by the Agent.
+   * Default: a new in-process manager per run whose children are child Agent runs
+   * (src/core/child-agent.ts), all cancelled when the run ends, so no child outlives its run.
+   * `null`: none (the collab tools fail with `validation`).
+   */
+  collab?: CollabManager | null;
+  /** The backend of each default sub-agent (default: the run's backend). */
+  childBackend?: (child: ChildInfo) => ChatBackend | null;
 }
 
 export interface RunOptions {
@@ -248,6 +272,7 @@ export class Agent {
     const secrets = secretValuesFromEnv({ ...env, ...credentials }, [...Object.keys(env), ...Object.keys(credentials)]);
     const emitter = new RunEmitter(runId, wal, this.options.eventHooks ?? [], sink);
     const history = [...(plan.history as ChatMessage[]), ...((initialHistory ?? []) as ChatMessage[])];
+    const ownExecSessions = this.options.execSessions === undefined ? new InProcessExecSessions() : null;
     const ctx: RunContext = {
       runId,
       task,
@@ -281,7 +306,12 @@ export class Agent {
       skills,
       sandboxAdapter: sandbox.adapter,
       sandboxUnavailable: sandbox.unavailable,
+      execSessions: ownExecSessions ?? this.options.execSessions,
+      profileId: this.options.profileId ?? null,
+      childProfileMap: this.options.childProfileMap ?? {},
     };
+    const ownCollab = this.options.collab === undefined ? this.childAgents(ctx, options, sandbox.adapter) : null;
+    ctx.toolServices.collab = ownCollab ?? this.options.collab;
     ctx.approvals = new ApprovalGate({
       provider: (options.approvalProvider !== undefined ? options.approvalProvider : this.options.approvalProvider) ?? null,
       timeoutMs: this.config.safety.approval_timeout_ms,
@@ -294,7 +324,7 @@ export class Agent {
     await emitter.emit("run_started", {
       task,
       config_summary: {
-        profile_id: null,
+        profile_id: this.options.profileId ?? null,
         models: { planner: this.config.models.planner, executor: this.config.models.executor },
         llm: { base_url: this.config.llm.base_url, api_key_env: this.config.llm.api_key_env },
         config_overlays: this.overlayPaths,
@@ -302,10 +332,38 @@ export class Agent {
       workspace_root: this.workspaceRoot,
       resume: plan.status,
     });
-    await runLoop(ctx);
+    try {
+      await runLoop(ctx);
+    } finally {
+      await ownExecSessions?.closeAll();
+      await ownCollab?.closeAll();
+    }
     // Spec 2.7: env values collected during the run (skill env vars) stay in the session env store.
     if (this.options.envVars) for (const [key, value] of Object.entries(env)) if (!(key in this.options.envVars)) this.options.envVars[key] = value;
     return toResult(ctx);
+  }
+
+  /** The default sub-agent manager of a run: children are child Agents sharing this run's services. */
+  private childAgents(ctx: RunContext, options: RunOptions, sandboxAdapter: SandboxAdapter | null): CollabService {
+    const runner = childAgentRunner({
+      createAgent: (childOptions) => new Agent(childOptions),
+      shared: {
+        config: { config: this.config, workspaceRoot: this.workspaceRoot, overlayPaths: this.overlayPaths, envFile: null, dotenvKeys: [], env: {}, sources: {}, profile: this.config.sandbox.profile },
+        backend: ctx.backend,
+        approvalProvider: (options.approvalProvider !== undefined ? options.approvalProvider : this.options.approvalProvider) ?? null,
+        // A probed adapter is shared; without one the child gets the same (cached) probe and its reason.
+        sandboxAdapter: sandboxAdapter ?? this.options.sandboxAdapter,
+        envVars: ctx.env,
+        skills: ctx.skills,
+        baseEnv: { ...ctx.toolServices.baseEnv },
+        processEnv: { ...ctx.processEnv },
+        credentials: { ...ctx.toolServices.credentials },
+        childProfileMap: this.options.childProfileMap ?? {},
+      },
+      registry: ctx.registry,
+      childBackend: this.options.childBackend ?? null,
+    });
+    return new CollabService({ runner });
   }
 }
 

@@ -9,7 +9,14 @@
  * (`sleep 100 &`) keeps stdout open, so after the leader is gone the rest of its process group is
  * killed and output is read for at most `drainGraceMs` more (a process that left the group with
  * `setsid` may hold the pipe forever).
+ *
+ * `spawnPty` starts a program on a pseudo-terminal for exec sessions (spec 8.1): same rules (argv,
+ * explicit env, the process group is what gets killed), output handed to a callback as it arrives.
+ *
+ * `spawnDetached` starts a daemon (the runtime server) in its own session with its output appended
+ * to log files.
  */
+import { closeSync, openSync } from "node:fs";
 
 export interface SpawnOptions {
   cwd?: string;
@@ -179,4 +186,160 @@ export async function runProcess(argv: readonly string[], options: SpawnOptions)
     durationMs: Math.round(performance.now() - started),
     pid: child.pid,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// PTY processes (exec sessions, spec 8.1)
+
+export interface PtySpawnOptions {
+  cwd: string;
+  /** The complete environment of the child. Nothing is inherited implicitly. */
+  env: Record<string, string>;
+  cols?: number;
+  rows?: number;
+  /** Output of the child (the PTY merges stdout and stderr), in arrival order. */
+  onData: (bytes: Uint8Array) => void;
+  /** Called once, when `exited` settles. */
+  onExit?: (exit: PtyExit) => void;
+  /** After the leader exits, how long to wait for the PTY to report end of output (default 200 ms). */
+  drainGraceMs?: number;
+}
+
+export interface PtyExit {
+  /** Null when a signal ended the process. */
+  exitCode: number | null;
+  /** Signal name when the process was killed by a signal. */
+  signal: string | null;
+}
+
+export interface PtyProcess {
+  /** The leader's pid, which is also its process group and session id. */
+  readonly pid: number;
+  /** Write to the PTY (strings as UTF-8). Returns false when the terminal is already closed. */
+  write(data: string | Uint8Array): boolean;
+  /** Signal the whole process group (no-op once it is gone). */
+  kill(signal: NodeJS.Signals): void;
+  /**
+   * Settles when the leader has exited, the rest of its group was killed and its output is
+   * drained (PTY end of file, or `drainGraceMs` passed); the terminal is closed by then.
+   */
+  readonly exited: Promise<PtyExit>;
+  /** SIGTERM to the group, wait `graceMs` (default 200), SIGKILL, wait again; always closes the terminal. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Start `argv` on a new pseudo-terminal: the child is a session and process group leader with
+ * the PTY as its controlling terminal (stdin, stdout and stderr). Throws when the program cannot
+ * start (e.g. ENOENT).
+ */
+export function spawnPty(argv: readonly string[], options: PtySpawnOptions): PtyProcess {
+  if (argv.length === 0) throw new TypeError("spawnPty: argv must not be empty");
+  let markEof!: () => void;
+  const eof = new Promise<void>((resolve) => (markEof = resolve));
+  const child = Bun.spawn([...argv], {
+    cwd: options.cwd,
+    env: options.env,
+    terminal: {
+      cols: options.cols ?? 80,
+      rows: options.rows ?? 24,
+      data: (_terminal, bytes) => options.onData(bytes),
+      exit: () => markEof(),
+    },
+  });
+  const terminal = child.terminal!;
+  const closeTerminal = () => {
+    markEof();
+    if (!terminal.closed) terminal.close();
+  };
+  let leaderExited = false;
+  const exited = (async (): Promise<PtyExit> => {
+    await child.exited;
+    leaderExited = true;
+    // The leader is gone; nothing of its group outlives it (a SIGHUP-immune background job included).
+    killGroup(child.pid, "SIGKILL", false);
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([eof, new Promise((done) => (graceTimer = setTimeout(done, options.drainGraceMs ?? 200)))]);
+    clearTimeout(graceTimer);
+    closeTerminal();
+    const exit = { exitCode: child.signalCode ? null : child.exitCode, signal: child.signalCode ? String(child.signalCode) : null };
+    options.onExit?.(exit);
+    return exit;
+  })();
+  const settledWithin = async (ms: number): Promise<boolean> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
+    clearTimeout(timer);
+    return done;
+  };
+  return {
+    pid: child.pid,
+    write(data) {
+      if (terminal.closed) return false;
+      try {
+        terminal.write(data);
+        return true;
+      } catch {
+        return false; // closed meanwhile
+      }
+    },
+    kill(signal) {
+      killGroup(child.pid, signal, !leaderExited);
+    },
+    exited,
+    async close(graceMs = 200) {
+      if (!leaderExited) {
+        killGroup(child.pid, "SIGTERM");
+        if (!(await settledWithin(graceMs))) {
+          killGroup(child.pid, "SIGKILL", !leaderExited);
+          await settledWithin(graceMs);
+        }
+      }
+      closeTerminal();
+      await settledWithin(graceMs);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detached daemons (the runtime server, spec 8.4)
+
+export interface DetachedSpawnOptions {
+  cwd: string;
+  /** The complete environment of the daemon. Nothing is inherited implicitly. */
+  env: Record<string, string>;
+  /** stdout and stderr are appended to these files (created mode 0600 when missing). */
+  stdoutPath: string;
+  stderrPath: string;
+}
+
+export interface DetachedProcess {
+  pid: number;
+  /** Settles with the exit code (null: killed by a signal) if the daemon exits while we still run. */
+  exited: Promise<number | null>;
+}
+
+/**
+ * Start a daemon that outlives us: a new session (setsid), stdin ignored, stdout/stderr appended
+ * to log files, not keeping our event loop alive. Throws when the program cannot start.
+ */
+export function spawnDetached(argv: readonly string[], options: DetachedSpawnOptions): DetachedProcess {
+  if (argv.length === 0) throw new TypeError("spawnDetached: argv must not be empty");
+  const out = openSync(options.stdoutPath, "a", 0o600);
+  const err = openSync(options.stderrPath, "a", 0o600);
+  try {
+    const child = Bun.spawn([...argv], {
+      cwd: options.cwd,
+      env: options.env,
+      stdin: "ignore",
+      stdout: out,
+      stderr: err,
+      detached: true,
+    });
+    child.unref();
+    return { pid: child.pid, exited: child.exited.then(() => (child.signalCode ? null : child.exitCode)) };
+  } finally {
+    closeSync(out);
+    closeSync(err);
+  }
 }

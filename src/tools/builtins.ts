@@ -9,6 +9,7 @@
  */
 import { applyPatchTool } from "./apply-patch.ts";
 import { askHumanTool } from "./ask-human.ts";
+import { execCommandTool } from "./exec-command.ts";
 import { fileReadTool } from "./file-read.ts";
 import { fileWriteTool } from "./file-write.ts";
 import { grepFilesTool } from "./grep-files.ts";
@@ -25,12 +26,20 @@ import { skillRefReadTool } from "./skill-ref-read.ts";
 import { updatePlanTool } from "./update-plan.ts";
 import { viewImageTool } from "./view-image.ts";
 import { webSearchTool } from "./web-search.ts";
+import { writeStdinTool } from "./write-stdin.ts";
+import { spawnAgentTool } from "./spawn-agent.ts";
+import { waitAgentsTool } from "./wait-agents.ts";
+import { sendInputTool } from "./send-input.ts";
+import { closeAgentTool } from "./close-agent.ts";
+import { resumeAgentTool } from "./resume-agent.ts";
 
 /** Builtins in catalogue order. */
 export const BUILTIN_TOOLS: readonly ToolDefinition<any>[] = [
   shellExecTool,
   shellTool,
   shellCommandTool,
+  execCommandTool,
+  writeStdinTool,
   fileReadTool,
   fileWriteTool,
   askHumanTool,
@@ -38,6 +47,11 @@ export const BUILTIN_TOOLS: readonly ToolDefinition<any>[] = [
   requestUserInputTool,
   viewImageTool,
   webSearchTool,
+  spawnAgentTool,
+  waitAgentsTool,
+  sendInputTool,
+  closeAgentTool,
+  resumeAgentTool,
   skillExecTool,
   skillRefReadTool,
   listDirTool,
@@ -45,6 +59,9 @@ export const BUILTIN_TOOLS: readonly ToolDefinition<any>[] = [
   applyPatchTool,
   readFileTool,
 ];
+
+/** The sub-agent tools (a child Agent never gets them: no grandchildren). */
+export const COLLAB_TOOL_NAMES: readonly string[] = [spawnAgentTool.name, waitAgentsTool.name, sendInputTool.name, closeAgentTool.name, resumeAgentTool.name];
 
 /** Builtins that need the run's skills manager (`ToolServices.skills`). */
 export const SKILL_TOOL_NAMES: readonly string[] = [skillExecTool.name, skillRefReadTool.name];

@@ -41,8 +41,11 @@ export interface CollabSpawnRequest {
 
 export interface CollabManager {
   spawn(request: CollabSpawnRequest): Promise<ChildSnapshot>;
-  /** Snapshots in the requested order once every child is terminal or the deadline passed. */
-  wait(ids: readonly string[], timeoutMs?: number | null): Promise<ChildSnapshot[]>;
+  /**
+   * Snapshots in the requested order once every child is terminal or the deadline passed (no
+   * timeout: until all are terminal). `signal` stops the wait (a `cancelled` RuntimeError).
+   */
+  wait(ids: readonly string[], timeoutMs?: number | null, options?: { signal?: AbortSignal }): Promise<ChildSnapshot[]>;
   sendInput(id: string, message: string): Promise<void>;
   close(id: string): Promise<void>;
   resume(id: string): Promise<ChildSnapshot>;

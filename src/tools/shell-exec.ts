@@ -72,13 +72,13 @@ export function sandboxEvidence(requestedArg: string | null | undefined, service
 }
 
 /** The `sandbox_denied` text when no adapter exists: the reference's sentence, then why and the fix when known. */
-function noAdapterMessage(argv0: string, services: ToolServices): string {
+export function noAdapterMessage(argv0: string, services: ToolServices): string {
   const why = services.sandboxUnavailable;
   if (!why) return "Sandbox is required but no sandbox adapter is configured.";
   return `Sandbox is required but no sandbox adapter is usable: cannot run "${argv0}" under sandbox "restricted" because ${why.reason}.${why.fix ? ` Fix: ${why.fix}` : ""}`;
 }
 
-function isDirectory(path: string): boolean {
+export function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

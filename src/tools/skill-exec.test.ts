@@ -57,7 +57,17 @@ describe("skill_exec: provider schema", () => {
   test("is offered only when skills are configured, at its catalogue position", () => {
     const names = (skills: boolean) => builtinRegistry(undefined, { skills }).list().map((t) => t.definition.name);
     expect(names(false)).not.toContain("skill_exec");
-    expect(names(true).slice(names(true).indexOf("web_search"), names(true).indexOf("list_dir") + 1)).toEqual(["web_search", "skill_exec", "skill_ref_read", "list_dir"]);
+    expect(names(true).slice(names(true).indexOf("web_search"), names(true).indexOf("list_dir") + 1)).toEqual([
+      "web_search",
+      "spawn_agent",
+      "wait",
+      "send_input",
+      "close_agent",
+      "resume_agent",
+      "skill_exec",
+      "skill_ref_read",
+      "list_dir",
+    ]);
     expect(builtinRegistry(["skill_exec"], { skills: true }).list().map((t) => t.definition.name)).toEqual(["skill_exec"]);
   });
 });
