@@ -25,3 +25,10 @@ export { extractMentions, parseStrictMention, type SkillMention } from "./skills
 export { SkillError, type SkillIssue } from "./skills/issues.ts";
 export type { Skill, SkillSource, SourceFactory, InMemoryRegistry } from "./skills/source.ts";
 export { scanReportToJson, type ScanReport, type ScanReportJson } from "./skills/scan.ts";
+export { InProcessExecSessions } from "./tools/pty-sessions.ts";
+export type { ExecSessions } from "./tools/exec-sessions.ts";
+export { CollabService, type ChildRunner, type ChildRunContext } from "./tools/collab-service.ts";
+export type { CollabManager, ChildSnapshot, ChildStatus } from "./tools/collab.ts";
+export { RuntimeClient } from "./runtime/client.ts";
+export { PersistentExecSessions } from "./runtime/persistent-exec.ts";
+export { PersistentCollab } from "./runtime/persistent-collab.ts";

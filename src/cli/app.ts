@@ -10,11 +10,12 @@ import { doctorCommand } from "./commands/doctor.ts";
 import { skillsCommand } from "./commands/skills.ts";
 import { runsCommand } from "./commands/runs.ts";
 import { runCommand } from "./commands/run.ts";
+import { runtimeCommand } from "./commands/runtime.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { toolsCommand } from "./commands/tools.ts";
 import { errorExitCode, EXIT } from "./exit-codes.ts";
 
-const COMMANDS: readonly CliCommand[] = [runCommand, serveCommand, skillsCommand, toolsCommand, runsCommand, doctorCommand];
+const COMMANDS: readonly CliCommand[] = [runCommand, serveCommand, skillsCommand, toolsCommand, runsCommand, runtimeCommand, doctorCommand];
 
 const TOP_HELP: CommandHelp = {
   usage: `${PRODUCT_NAME} <command> [flags]`,

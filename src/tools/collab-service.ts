@@ -35,6 +35,8 @@ export interface ChildRunContext {
   id: string;
   /** The child profile id (`CollabSpawnRequest.agentType`). */
   agentType: string;
+  /** `CollabSpawnRequest.options`, untouched ({} when none). */
+  options: Readonly<Record<string, unknown>>;
   /** Aborted when the child is closed or the service closes all children. */
   signal: AbortSignal;
   inbox: ChildInbox;
@@ -156,7 +158,7 @@ export class CollabService implements CollabManager {
       terminal: Promise.withResolvers<void>(),
     };
     this.live.set(id, child);
-    const ctx = this.contextFor(child);
+    const ctx = this.contextFor(child, request.options ?? {});
     let running: Promise<ChildOutcome>;
     try {
       running = this.runner(message, ctx);
@@ -227,7 +229,7 @@ export class CollabService implements CollabManager {
     return snapshot ? publicSnapshot(snapshot) : undefined;
   }
 
-  private contextFor(child: LiveChild): ChildRunContext {
+  private contextFor(child: LiveChild, options: Readonly<Record<string, unknown>>): ChildRunContext {
     const isLive = () => this.live.get(child.snapshot.id) === child;
     const setWaitingHuman = (question: string | null) => {
       if (!isLive()) return;
@@ -238,6 +240,7 @@ export class CollabService implements CollabManager {
     return {
       id: child.snapshot.id,
       agentType: child.snapshot.agent_type,
+      options,
       signal: child.controller.signal,
       inbox: child.inbox,
       setWaitingHuman,

@@ -37,6 +37,8 @@ export interface CollabSpawnRequest {
   message: string;
   /** The child profile id (the spawn_agent tool derives it; the model's agent_type is ignored). */
   agentType: string;
+  /** Runner-specific options passed through untouched (the runtime server's backend choice). */
+  options?: Readonly<Record<string, unknown>>;
 }
 
 export interface CollabManager {

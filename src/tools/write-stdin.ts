@@ -40,7 +40,8 @@ async function runWriteStdin(args: WriteStdinArgs, ctx: ToolContext): Promise<To
   try {
     result = await writeUnlessCancelled(sessions, request, ctx.signal);
   } catch (error) {
-    if (isRuntimeError(error) && error.kind === "not_found") return errorResult("not_found", "session not found");
+    // The manager's message says more (e.g. that the runtime server restarted); it always contains "session not found".
+    if (isRuntimeError(error) && error.kind === "not_found") return errorResult("not_found", error.message.includes("session not found") ? error.message : "session not found");
     const kind = isRuntimeError(error) ? error.kind : "unknown";
     return errorResult(kind, redactString(describeError(error), services.secrets));
   }

@@ -26,8 +26,12 @@ import { errorResult, type ToolServices } from "../../tools/registry.ts";
 import { openInsideWorkspace, resolveWorkspacePath } from "../../tools/workspace-path.ts";
 import { describeError, isRuntimeError } from "../../util/errors.ts";
 import { secretValuesFromEnv } from "../../util/redact.ts";
+import { RuntimeClient, type RuntimeClientOptions } from "../../runtime/client.ts";
+import { PersistentCollab } from "../../runtime/persistent-collab.ts";
+import { PersistentExecSessions } from "../../runtime/persistent-exec.ts";
 import type { ParsedArgs } from "../args.ts";
 import type { CliIO } from "../command.ts";
+import type { ChildBackendChoice } from "./tools-subcommands.ts";
 
 export interface ToolsStats {
   workspace_root: string;
@@ -161,8 +165,29 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Exec sessions and sub-agents of the workspace's runtime server (spec 8.2, 11.3), so separate CLI
+ * invocations share session ids and child ids. The server is started on first use with the CLI's
+ * environment.
+ */
+export function runtimeServerServices(
+  workspaceRoot: string,
+  io: CliIO,
+  options: { childBackend?: ChildBackendChoice; client?: RuntimeClientOptions } = {},
+): Pick<ToolServices, "execSessions" | "collab"> {
+  const client = new RuntimeClient(workspaceRoot, { env: io.env, ...options.client });
+  return {
+    execSessions: new PersistentExecSessions(client),
+    collab: new PersistentCollab(client, options.childBackend ? { childBackend: options.childBackend } : {}),
+  };
+}
+
 /** Services for a CLI tool call: the loaded config applied, child env from the CLI's env plus `.env`. */
-export function toolServices(loaded: LoadedConfig, io: CliIO, options: { humanIO: HumanIO | null } & Pick<ToolServices, "sandboxAdapter" | "sandboxUnavailable">): ToolServices {
+export function toolServices(
+  loaded: LoadedConfig,
+  io: CliIO,
+  options: { humanIO: HumanIO | null } & Pick<ToolServices, "sandboxAdapter" | "sandboxUnavailable" | "execSessions" | "collab">,
+): ToolServices {
   const config: RuntimeConfig = loaded.config;
   const credentials = toolCredentials(config, loaded.env);
   return {
@@ -174,6 +199,8 @@ export function toolServices(loaded: LoadedConfig, io: CliIO, options: { humanIO
     credentials,
     sandboxAdapter: options.sandboxAdapter,
     sandboxUnavailable: options.sandboxUnavailable ?? null,
+    execSessions: options.execSessions ?? null,
+    collab: options.collab ?? null,
   };
 }
 

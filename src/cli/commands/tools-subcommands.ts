@@ -1,7 +1,7 @@
 /**
  * The subcommands of `skills-runtime tools` (spec 11.3 table, plus file-read and file-write):
  * their flags, required flags, the `--yes` rule and how the flags become the tool's arguments.
- * Subcommands whose tools arrive with a later issue are in tools-deferred.ts.
+ * Subcommands whose tools run against the runtime server are in tools-server-subcommands.ts.
  */
 import type { ToolResultPayload } from "../../events/tool-result.ts";
 import type { HumanIO } from "../../tools/human-io.ts";
@@ -12,9 +12,18 @@ import { OfflineHumanIO, isObject, parseJson, readInputFile, readJsonObjectInput
 export interface BuildContext {
   workspaceRoot: string;
   env: Readonly<Record<string, string>>;
+  /** The caller's working directory (files named on the command line that are not workspace inputs). */
+  cwd: string;
 }
 
-export type BuiltCall = { toolArgs: Record<string, unknown>; humanIO?: HumanIO } | { error: ToolResultPayload };
+/** What a sub-agent of the runtime server runs on (`spawn-agent --backend / --fake-script`). */
+export interface ChildBackendChoice {
+  backend: "fake" | "openai" | null;
+  /** The fake backend's script text. */
+  fakeScript: string | null;
+}
+
+export type BuiltCall = { toolArgs: Record<string, unknown>; humanIO?: HumanIO; childBackend?: ChildBackendChoice } | { error: ToolResultPayload };
 
 export interface ToolSubcommand {
   name: string;
@@ -31,9 +40,9 @@ export interface ToolSubcommand {
   /** Usage line tail after the subcommand name. */
   usage: string;
   example: string;
-  /** The later feature this subcommand needs; it exits 2 until then. */
-  arrivesWith?: "exec sessions" | "sub-agents";
-  build?: (args: ParsedArgs, ctx: BuildContext) => Promise<BuiltCall>;
+  /** Its tool keeps state in the workspace's runtime server (exec sessions, sub-agents). */
+  runtimeServer?: boolean;
+  build: (args: ParsedArgs, ctx: BuildContext) => Promise<BuiltCall>;
 }
 
 export const YES: FlagSpec = { name: "yes", type: "boolean", description: "Confirm the write or command (without it the call answers human_required, exit 26)." };
@@ -55,7 +64,7 @@ const INPUT_FLAGS = (what: string): FlagSpec[] => [
 ];
 
 /** Copy the flags that were given into tool arguments, renamed. */
-function pick(args: ParsedArgs, names: Record<string, string>): Record<string, unknown> {
+export function pick(args: ParsedArgs, names: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [flag, arg] of Object.entries(names)) if (args.flags[flag] !== undefined) out[arg] = args.flags[flag];
   return out;

@@ -36,12 +36,12 @@ const QUESTIONS = {
 };
 
 describe("tools help", () => {
-  test("the group help lists every subcommand, the unavailable ones marked", async () => {
+  test("the group help lists every subcommand; none is marked as arriving later", async () => {
     const r = await cli(["tools", "--help"], { cwd: ws() });
     expect(r.code).toBe(0);
     for (const sub of TOOL_SUBCOMMANDS) expect(r.stdout).toMatch(new RegExp(`\\n  ${sub.name}\\s`));
-    expect(r.stdout).toMatch(/exec-command .*Arrives with exec sessions\./);
-    expect(r.stdout).toMatch(/spawn-agent .*Arrives with sub-agents\./);
+    expect(r.stdout).toMatch(/exec-command .*runtime server/);
+    expect(r.stdout).not.toMatch(/[Aa]rrives with/);
   });
 
   for (const sub of TOOL_SUBCOMMANDS) {
@@ -79,14 +79,62 @@ describe("tools help", () => {
     expect(both.stderr).toContain("exactly one of --input or --input-file");
   });
 
-  for (const name of ["exec-command", "write-stdin", "spawn-agent", "wait", "send-input", "close-agent", "resume-agent"]) {
-    test(`tools ${name} exits 2 and says what it waits for, printing no result`, async () => {
-      const r = await tools(ws(), name === "wait" ? [name, "--ids", "a"] : [name, "--yes"]);
-      expect(r.code).toBe(2);
-      expect(r.stdout).toBe("");
-      expect(r.stderr).toMatch(/is not available in this release: the \w+ tool arrives with (exec sessions|sub-agents)/);
+  for (const sub of TOOL_SUBCOMMANDS.filter((s) => s.runtimeServer)) {
+    test(`tools ${sub.name} --help says its state lives in the runtime server`, async () => {
+      const r = await cli(["tools", sub.name, "--help"], { cwd: ws() });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("runtime server, started on demand");
+      expect(r.stdout).not.toMatch(/[Aa]rrives with|exits 2/);
     });
   }
+});
+
+describe("tools backed by the runtime server", () => {
+  const REQUIRED: Record<string, string[]> = {
+    "exec-command": ["--cmd", "true"],
+    "write-stdin": ["--session-id", "1"],
+    "spawn-agent": ["--message", "hi"],
+    "send-input": ["--id", "a", "--message", "hi"],
+    "close-agent": ["--id", "a"],
+    "resume-agent": ["--id", "a"],
+  };
+  for (const [name, flags] of Object.entries(REQUIRED)) {
+    test(`tools ${name} without --yes is human_required (26) and starts no server`, async () => {
+      const root = ws();
+      const r = await tools(root, [name, ...flags]);
+      expect(r.code).toBe(26);
+      expect(r.result).toMatchObject({ ok: false, error_kind: "human_required", stderr: "--yes is required for this operation" });
+      expect(existsSync(join(root, ".skills_runtime_sdk/runtime/server.json"))).toBe(false);
+    });
+  }
+
+  test("missing required flags are usage errors (exit 2)", async () => {
+    const root = ws();
+    expect((await tools(root, ["exec-command", "--yes"])).stderr).toContain("needs --cmd");
+    expect((await tools(root, ["wait"])).code).toBe(2);
+    expect((await tools(root, ["send-input", "--id", "a", "--yes"])).stderr).toContain("needs --message");
+  });
+
+  test("a session started by exec-command is written to by a later write-stdin call, then the server stops", async () => {
+    const root = ws();
+    try {
+      const started = await tools(root, ["exec-command", "--cmd", 'read x; echo "got:$x"', "--yield-time-ms", "200", "--yes"]);
+      expect(started.code).toBe(0);
+      expect(started.result.data).toMatchObject({ session_id: 1, running: true });
+      const answered = await tools(root, ["write-stdin", "--session-id", "1", "--chars", "42\r", "--yield-time-ms", "2000", "--yes"]);
+      expect(answered.code).toBe(0);
+      expect(answered.result.stdout).toContain("got:42");
+      const waited = await tools(root, ["wait", "--ids", "nope"]);
+      expect(waited.code).toBe(20);
+      expect(waited.result.stderr).toContain("unknown ids");
+      const spawned = await tools(root, ["spawn-agent", "--message", "x", "--fake-script", "missing.yaml", "--yes"]);
+      expect(spawned.code).toBe(22);
+      expect(spawned.result.stderr).toContain('Cannot read fake script "missing.yaml"');
+    } finally {
+      const stopped = await cli(["runtime", "stop", "--workspace-root", root], { cwd: root, env: ENV });
+      expect(stopped.stderr).toContain("Stopped the runtime server");
+    }
+  });
 });
 
 describe("tools envelope and bootstrap", () => {

@@ -16,8 +16,8 @@ import { parseArgs, renderHelp, type FlagSpec } from "../args.ts";
 import type { CliCommand, CliIO } from "../command.ts";
 import { WORKSPACE_FLAGS, formatJson } from "../common.ts";
 import { EXIT, toolExitCode } from "../exit-codes.ts";
-import { DEFERRED_TOOL_SUBCOMMANDS } from "./tools-deferred.ts";
-import { bootstrapTools, dispatchTool, toolServices, type ToolsStats } from "./tools-runtime.ts";
+import { bootstrapTools, dispatchTool, runtimeServerServices, toolServices, type ToolsStats } from "./tools-runtime.ts";
+import { SERVER_TOOL_SUBCOMMANDS } from "./tools-server-subcommands.ts";
 import { TOOL_SUBCOMMANDS as AVAILABLE, type ToolSubcommand } from "./tools-subcommands.ts";
 
 /**
@@ -30,8 +30,8 @@ async function sandboxFor(loaded: LoadedConfig): Promise<Pick<ToolServices, "san
   return { sandboxAdapter: selection.adapter, sandboxUnavailable: selection.unavailable };
 }
 
-/** Every subcommand: those that run today, then those that arrive with exec sessions / sub-agents. */
-export const TOOL_SUBCOMMANDS: readonly ToolSubcommand[] = [...AVAILABLE, ...DEFERRED_TOOL_SUBCOMMANDS];
+/** Every subcommand: the one-shot tools, then those whose sessions / sub-agents live in the runtime server. */
+export const TOOL_SUBCOMMANDS: readonly ToolSubcommand[] = [...AVAILABLE, ...SERVER_TOOL_SUBCOMMANDS];
 
 const COMMON_FLAGS: readonly FlagSpec[] = [...WORKSPACE_FLAGS, { name: "pretty", type: "boolean", description: "Indent the JSON output (2 spaces)." }];
 
@@ -44,14 +44,15 @@ function flagsOf(sub: ToolSubcommand): FlagSpec[] {
   return [...sub.flags, ...COMMON_FLAGS];
 }
 
+const RUNTIME_SERVER_NOTE =
+  "Sessions and sub-agents live in the workspace's runtime server, started on demand (see `skills-runtime runtime --help`),\n" +
+  "so later invocations can use their ids.\n";
+
 function subHelp(sub: ToolSubcommand): string {
-  const notYet = sub.arrivesWith
-    ? `Not available in this release: ${sub.tool} arrives with ${sub.arrivesWith}. Until then this subcommand exits 2.\n`
-    : "";
   return renderHelp({
     usage: `skills-runtime tools ${sub.name} ${sub.usage}`,
     summary: sub.summary,
-    details: `${notYet}Calls the builtin tool ${sub.tool}.${sub.needsYes ? " Needs --yes." : ""}\n${EXIT_CODES}`,
+    details: `${sub.runtimeServer ? RUNTIME_SERVER_NOTE : ""}Calls the builtin tool ${sub.tool}.${sub.needsYes ? " Needs --yes." : ""}\n${EXIT_CODES}`,
     flags: flagsOf(sub),
     examples: [sub.example],
   });
@@ -109,12 +110,6 @@ async function runSub(sub: ToolSubcommand, argv: string[], io: CliIO): Promise<n
     io.stdout(subHelp(sub));
     return EXIT.ok;
   }
-  if (sub.arrivesWith || !sub.build) {
-    throw new UsageError(
-      `${sub.name} is not available in this release: the ${sub.tool} tool arrives with ${sub.arrivesWith ?? "a later release"}. ` +
-        "For a one-shot command use `skills-runtime tools shell` or `tools shell-command`.",
-    );
-  }
   checkUsage(sub, args.flags, sub.name === "shell" ? args.positionals : [...args.positionals, ...args.rest]);
   const pretty = args.flags.pretty === true;
   const print = (result: ToolResultPayload, stats: ToolsStats): number => {
@@ -125,9 +120,13 @@ async function runSub(sub: ToolSubcommand, argv: string[], io: CliIO): Promise<n
   if (!boot.ok) return print(boot.failure, boot.stats);
   if (sub.needsYes && args.flags.yes !== true) return print(missingYes(sub), boot.stats);
   const { loaded } = boot;
-  const built = await sub.build(args, { workspaceRoot: loaded.workspaceRoot, env: loaded.env });
+  const built = await sub.build(args, { workspaceRoot: loaded.workspaceRoot, env: loaded.env, cwd: io.cwd });
   if ("error" in built) return print(built.error, boot.stats);
-  const services = toolServices(loaded, io, { humanIO: built.humanIO ?? null, ...(await sandboxFor(loaded)) });
+  const services = toolServices(loaded, io, {
+    humanIO: built.humanIO ?? null,
+    ...(await sandboxFor(loaded)),
+    ...(sub.runtimeServer ? runtimeServerServices(loaded.workspaceRoot, io, built.childBackend ? { childBackend: built.childBackend } : {}) : {}),
+  });
   const result = await dispatchTool(sub.tool, built.toolArgs, loaded.workspaceRoot, services, io.signal);
   return print(result, boot.stats);
 }
@@ -140,7 +139,6 @@ export const toolsCommand: CliCommand = {
     summary: "Run one builtin tool directly, outside an agent run, and print its result as JSON (exit codes 20-27 by error kind).",
     details:
       `Run \`skills-runtime tools <command> --help\` for the flags of each command. Writes and commands need --yes.\n${EXIT_CODES}\n` +
-      "Commands marked 'Arrives with exec sessions / sub-agents' are listed for reference and exit 2 in this release.\n" +
       "The flags below are shared by every command.",
     subcommands: TOOL_SUBCOMMANDS.map((s) => ({ name: s.name, summary: s.summary })),
     flags: COMMON_FLAGS,
