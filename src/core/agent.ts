@@ -337,6 +337,8 @@ export class Agent {
     } finally {
       await ownExecSessions?.closeAll();
       await ownCollab?.closeAll();
+      // The run's own JSONL WAL holds a file descriptor and a lock: release them (a long-lived server runs many runs).
+      if (!injected && wal instanceof JsonlWal) wal.close();
     }
     // Spec 2.7: env values collected during the run (skill env vars) stay in the session env store.
     if (this.options.envVars) for (const [key, value] of Object.entries(env)) if (!(key in this.options.envVars)) this.options.envVars[key] = value;
