@@ -4,6 +4,7 @@
  */
 import { benchEngine } from "./engine.ts";
 import { benchSandbox } from "./sandbox.ts";
+import { benchServer } from "./server.ts";
 import { benchShellExec } from "./shell-exec.ts";
 import { benchSkillsScan } from "./skills-scan.ts";
 import { benchStartup } from "./startup.ts";
@@ -13,5 +14,6 @@ await benchEngine();
 await benchShellExec();
 await benchSandbox();
 await benchSkillsScan();
+await benchServer();
 console.log("\nWAL append throughput");
 await import("./wal-append.ts");
