@@ -1,20 +1,7 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { askHumanScript, cleanup, startRunsServer, until, type RunsServer, type RunsServerOptions } from "../../test/support/serve-runs.ts";
+import { describe, expect, test } from "bun:test";
+import { askHumanScript, runsServers, until } from "../../test/support/serve-runs.ts";
 
-const servers: RunsServer[] = [];
-const dirs: string[] = [];
-
-async function server(options: RunsServerOptions = {}): Promise<RunsServer> {
-  const s = await startRunsServer(options);
-  servers.push(s);
-  dirs.push(s.workspaceRoot);
-  return s;
-}
-
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
-  cleanup(dirs);
-});
+const server = runsServers();
 
 const slow = () => [{ events: [{ type: "wait" as const, ms: 30_000 }, { type: "completed" as const, finish_reason: "stop" }] }];
 
@@ -47,11 +34,11 @@ describe("InProcessRunManager", () => {
 
   test("shutdown cancels executing runs, pauses live questions and keeps runs waiting for an approval", async () => {
     const ws = (await server()).workspaceRoot;
-    const running = await startRunsServer({ workspaceRoot: ws, fakeScript: slow });
+    const running = await server({ workspaceRoot: ws, fakeScript: slow });
     const runA = (await running.runs.createRun(await running.session(), "slow")).run_id;
-    const asking = await startRunsServer({ workspaceRoot: ws, fakeScript: askHumanScript("Name?") });
+    const asking = await server({ workspaceRoot: ws, fakeScript: askHumanScript("Name?") });
     const runB = (await asking.runs.createRun(await asking.session(), "ask")).run_id;
-    const approving = await startRunsServer({ workspaceRoot: ws, config: { safety: { mode: "ask", approval_timeout_ms: 60_000 } } });
+    const approving = await server({ workspaceRoot: ws, config: { safety: { mode: "ask", approval_timeout_ms: 60_000 } } });
     const runC = (await approving.runs.createRun(await approving.session(), "write")).run_id;
     await until(() => running.runs.liveStatus(runA), (st) => st === "running", 10_000, "run A");
     await until(() => asking.runs.liveStatus(runB), (st) => st === "waiting_human", 10_000, "run B");

@@ -3,6 +3,7 @@
  * FileSessionStore, an ApprovalsHub and an InProcessRunManager, and a Hono app mounting the run
  * routes behind the app's one `onError`. Tests call `app.request()` or serve it on a real socket.
  */
+import { afterEach } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -164,3 +165,22 @@ export const askHumanScript = (question: string) => (): FakeCall[] => [toolReply
 
 /** shell_exec(argv), then the text "never". */
 export const shellScript = (argv: string[]) => (): FakeCall[] => [toolReply("call_sh", "shell_exec", { argv }), textReply("never")];
+
+/**
+ * A per-file factory of test servers: each call starts one with `defaults` overlaid by `options`;
+ * every server started during a test is closed, and its workspace removed, after that test.
+ */
+export function runsServers(defaults: RunsServerOptions = {}): (options?: RunsServerOptions) => Promise<RunsServer> {
+  const servers: RunsServer[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.close();
+    cleanup(dirs);
+  });
+  return async (options = {}) => {
+    const s = await startRunsServer({ ...defaults, ...options });
+    servers.push(s);
+    dirs.push(s.workspaceRoot);
+    return s;
+  };
+}

@@ -1,22 +1,9 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { cleanup, startRunsServer, until, type RunsServer, type RunsServerOptions } from "../../../test/support/serve-runs.ts";
+import { type RunsServer, runsServers, until } from "../../../test/support/serve-runs.ts";
 
-const servers: RunsServer[] = [];
-const dirs: string[] = [];
-
-async function server(options: RunsServerOptions = {}): Promise<RunsServer> {
-  const s = await startRunsServer({ config: { safety: { mode: "ask", approval_timeout_ms: 60_000 } }, ...options });
-  servers.push(s);
-  dirs.push(s.workspaceRoot);
-  return s;
-}
-
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
-  cleanup(dirs);
-});
+const server = runsServers({ config: { safety: { mode: "ask", approval_timeout_ms: 60_000 } } });
 
 /** Start the Studio fake run (file_write asks under safety.mode ask) and wait for its approval. */
 async function waitingRun(s: RunsServer) {

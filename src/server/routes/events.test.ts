@@ -1,20 +1,7 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { BASE, cleanup, startRunsServer, type RunsServer, type RunsServerOptions } from "../../../test/support/serve-runs.ts";
+import { describe, expect, test } from "bun:test";
+import { BASE, type RunsServer, runsServers } from "../../../test/support/serve-runs.ts";
 
-const servers: RunsServer[] = [];
-const dirs: string[] = [];
-
-async function server(options: RunsServerOptions = {}): Promise<RunsServer> {
-  const s = await startRunsServer(options);
-  servers.push(s);
-  dirs.push(s.workspaceRoot);
-  return s;
-}
-
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
-  cleanup(dirs);
-});
+const server = runsServers();
 
 async function completedRun(s: RunsServer): Promise<string> {
   const sessionId = await s.session();

@@ -1,20 +1,7 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { askHumanScript, cleanup, startRunsServer, until, type RunsServer, type RunsServerOptions } from "../../../test/support/serve-runs.ts";
+import { describe, expect, test } from "bun:test";
+import { askHumanScript, type RunsServer, runsServers, until } from "../../../test/support/serve-runs.ts";
 
-const servers: RunsServer[] = [];
-const dirs: string[] = [];
-
-async function server(options: RunsServerOptions = {}): Promise<RunsServer> {
-  const s = await startRunsServer({ fakeScript: askHumanScript("Which colour?"), ...options });
-  servers.push(s);
-  dirs.push(s.workspaceRoot);
-  return s;
-}
-
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
-  cleanup(dirs);
-});
+const server = runsServers({ fakeScript: askHumanScript("Which colour?") });
 
 async function start(s: RunsServer): Promise<string> {
   const sessionId = await s.session();

@@ -1,23 +1,10 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cleanup, startRunsServer, until, type RunsServer, type RunsServerOptions } from "../../../test/support/serve-runs.ts";
+import { type RunsServer, runsServers, until } from "../../../test/support/serve-runs.ts";
 import { openApiDocument } from "../openapi.ts";
 
-const servers: RunsServer[] = [];
-const dirs: string[] = [];
-
-async function server(options: RunsServerOptions = {}): Promise<RunsServer> {
-  const s = await startRunsServer(options);
-  servers.push(s);
-  dirs.push(s.workspaceRoot);
-  return s;
-}
-
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
-  cleanup(dirs);
-});
+const server = runsServers();
 
 const RUN_ID = /^run_[0-9a-f]{32}$/;
 
