@@ -70,6 +70,8 @@ export interface RunManager {
   shutdown(): Promise<void>;
   /** Runs currently executing in this process. */
   readonly activeCount: number;
+  /** Cancel the runs of a session this process executes (a deleted session leaves none running). */
+  cancelSessionRuns?(sessionId: string): Promise<string[]>;
 }
 
 export interface ApprovalsHub {

@@ -204,6 +204,13 @@ export class InProcessRunManager implements RunManager {
   // ------------------------------------------------------------------------------------------
   // Cancel, human answers, shutdown
 
+  /** Cancel every run of a session this process executes (before the session is deleted). */
+  async cancelSessionRuns(sessionId: string): Promise<string[]> {
+    const ids = [...this.live.values()].filter((r) => r.sessionId === sessionId && !r.terminal).map((r) => r.runId);
+    await Promise.all(ids.map((id) => this.cancel(id).catch(() => undefined)));
+    return ids;
+  }
+
   async cancel(runId: string): Promise<{ ok: true; status: RunStatus }> {
     const live = this.live.get(runId);
     if (live && !live.terminal) {

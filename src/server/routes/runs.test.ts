@@ -135,6 +135,19 @@ describe("POST /api/v1/runs/:run_id/cancel", () => {
     expect(again.json.detail).toMatchObject({ kind: "conflict", details: { status: "cancelled" } });
   });
 
+  test("deleting a session first cancels its running runs (cancelSessionRuns), and only its own", async () => {
+    const slow = () => [{ events: [{ type: "text_delta" as const, text: "thinking" }, { type: "wait" as const, ms: 30_000 }, { type: "completed" as const, finish_reason: "stop" }] }];
+    const s = await server({ fakeScript: slow });
+    const [mine, other] = [await s.session(), await s.session()];
+    const runA = (await s.call("POST", `/api/v1/sessions/${mine}/runs`, { message: "slow" })).json.run_id;
+    const runB = (await s.call("POST", `/api/v1/sessions/${other}/runs`, { message: "slow" })).json.run_id;
+    for (const id of [runA, runB]) await until(() => s.wal(id).map((e) => e.type), (types) => types.includes("llm_response_delta"), 10_000, "the first delta");
+    expect(await s.runs.cancelSessionRuns(mine)).toEqual([runA]);
+    expect(s.wal(runA).at(-1)!.type).toBe("run_cancelled");
+    expect(s.runs.liveStatus(runB)).toBe("running");
+    await s.runs.cancel(runB);
+  });
+
   test("answers 404 for an unknown run", async () => {
     const s = await server();
     expect((await s.call("POST", `/api/v1/runs/run_${"3".repeat(32)}/cancel`)).status).toBe(404);

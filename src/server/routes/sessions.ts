@@ -82,7 +82,10 @@ export function sessionRoutes(ctx: ServerContext): Hono {
 
   describeRoute({ method: "delete", path: "/api/v1/sessions/:session_id", summary: "Delete a session and its runs", responses: { 204: null }, errors: [400, 404], tags });
   app.delete("/api/v1/sessions/:session_id", async (c) => {
-    await store.delete(c.req.param("session_id"));
+    const sessionId = c.req.param("session_id");
+    // Its running runs are cancelled first (their WALs end with run_cancelled), then the files go.
+    await ctx.runs.cancelSessionRuns?.(sessionId);
+    await store.delete(sessionId);
     return c.body(null, 204);
   });
 
