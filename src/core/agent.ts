@@ -136,6 +136,8 @@ export class Agent {
   readonly workspaceRoot: string;
   readonly config: RuntimeConfig;
   readonly overlayPaths: string[];
+  /** The loaded config this Agent was built from (handed on to its sub-agents). */
+  private readonly loaded: LoadedConfig;
   /** Custom tools only (duplicates are caught at registration); runs add the builtins in front. */
   private readonly registry = new ToolRegistry();
   private readonly overrides = new Set<string>();
@@ -147,6 +149,7 @@ export class Agent {
   constructor(options: AgentOptions = {}) {
     this.options = options;
     if (isLoaded(options.config)) {
+      this.loaded = options.config;
       this.workspaceRoot = options.config.workspaceRoot;
       this.config = options.config.config;
       this.overlayPaths = options.config.overlayPaths;
@@ -159,6 +162,7 @@ export class Agent {
         env: {},
         overlays: options.config ? [{ label: "agent_config", data: options.config }] : [],
       });
+      this.loaded = loaded;
       this.workspaceRoot = loaded.workspaceRoot;
       this.config = loaded.config;
       this.overlayPaths = loaded.overlayPaths;
@@ -268,8 +272,11 @@ export class Agent {
     const hostEnv = readProcessEnv();
     const processEnv = this.options.processEnv ?? hostEnv;
     const skills = this.skillsFor(() => processEnv);
-    const credentials = this.options.credentials ?? toolCredentials(this.config, hostEnv);
-    const secrets = secretValuesFromEnv({ ...env, ...credentials }, [...Object.keys(env), ...Object.keys(credentials)]);
+    const { credentials, secrets, baseEnv } = toolEnvironment(this.config, hostEnv, {
+      envStore: env,
+      ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
+      ...(this.options.baseEnv ? { baseEnv: this.options.baseEnv } : {}),
+    });
     const emitter = new RunEmitter(runId, wal, this.options.eventHooks ?? [], sink);
     const history = [...(plan.history as ChatMessage[]), ...((initialHistory ?? []) as ChatMessage[])];
     const ownExecSessions = this.options.execSessions === undefined ? new InProcessExecSessions() : null;
@@ -301,7 +308,7 @@ export class Agent {
       humanIO: ctx.humanIO,
       secrets,
       homeDir: ctx.homeDir,
-      baseEnv: this.options.baseEnv ?? childBaseEnv(hostEnv, { alsoDrop: [this.config.llm.api_key_env] }),
+      baseEnv,
       credentials,
       skills,
       sandboxAdapter: sandbox.adapter,
@@ -350,7 +357,7 @@ export class Agent {
     const runner = childAgentRunner({
       createAgent: (childOptions) => new Agent(childOptions),
       shared: {
-        config: { config: this.config, workspaceRoot: this.workspaceRoot, overlayPaths: this.overlayPaths, envFile: null, dotenvKeys: [], env: {}, sources: {}, profile: this.config.sandbox.profile },
+        config: this.loaded,
         backend: ctx.backend,
         approvalProvider: (options.approvalProvider !== undefined ? options.approvalProvider : this.options.approvalProvider) ?? null,
         // A probed adapter is shared; without one the child gets the same (cached) probe and its reason.
@@ -367,6 +374,26 @@ export class Agent {
     });
     return new CollabService({ runner });
   }
+}
+
+/**
+ * What tool calls get from the host environment, by one rule for agent runs and the tools CLI:
+ * the credentials the config names (never passed to children), the values to redact (those
+ * credentials and the session env store), and the base env of child processes (credentials and the
+ * LLM key dropped). `credentials` / `baseEnv` replace the derived ones when given.
+ */
+export function toolEnvironment(
+  config: RuntimeConfig,
+  hostEnv: Readonly<Record<string, string>>,
+  options: { envStore?: Readonly<Record<string, string>>; credentials?: Record<string, string>; baseEnv?: Record<string, string> } = {},
+): { credentials: Record<string, string>; secrets: string[]; baseEnv: Record<string, string> } {
+  const envStore = options.envStore ?? {};
+  const credentials = options.credentials ?? toolCredentials(config, hostEnv);
+  return {
+    credentials,
+    secrets: secretValuesFromEnv({ ...envStore, ...credentials }, [...Object.keys(envStore), ...Object.keys(credentials)]),
+    baseEnv: options.baseEnv ?? childBaseEnv(hostEnv, { alsoDrop: [config.llm.api_key_env] }),
+  };
 }
 
 /** The credential variables the config names for tools (today `tools.web_search.api_key_env`). */

@@ -18,9 +18,8 @@ import { resolveWorkspacePath } from "./workspace-path.ts";
 
 export const DEFAULT_YIELD_TIME_MS = 50;
 
-export const ExecCommandArgs = z.strictObject({
-  cmd: z.string().min(1).describe('The command line, run by /bin/sh in a terminal, e.g. "python3 -i"'),
-  workdir: z.string().nullish().describe("Working directory, relative to the workspace root (default: the root)"),
+/** The output-window arguments `exec_command` and `write_stdin` share. */
+export const sessionOutputArgs = {
   yield_time_ms: z
     .number()
     .int()
@@ -28,6 +27,12 @@ export const ExecCommandArgs = z.strictObject({
     .nullish()
     .describe(`How long to wait for output before returning, in milliseconds (default ${DEFAULT_YIELD_TIME_MS})`),
   max_output_tokens: z.number().int().min(1).nullish().describe("Return at most about this many tokens of output (the end is kept)"),
+};
+
+export const ExecCommandArgs = z.strictObject({
+  cmd: z.string().min(1).describe('The command line, run by /bin/sh in a terminal, e.g. "python3 -i"'),
+  workdir: z.string().nullish().describe("Working directory, relative to the workspace root (default: the root)"),
+  ...sessionOutputArgs,
   tty: z.boolean().nullish().describe("Accepted for compatibility; the command always gets a terminal"),
   sandbox: commonShellArgs.sandbox,
   sandbox_permissions: commonShellArgs.sandbox_permissions,

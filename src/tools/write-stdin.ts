@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { ToolResultPayload } from "../events/tool-result.ts";
 import { describeError, isRuntimeError } from "../util/errors.ts";
 import { redactString } from "../util/redact.ts";
-import { CANCELLED, DEFAULT_YIELD_TIME_MS, sessionPayload, writeUnlessCancelled } from "./exec-command.ts";
+import { CANCELLED, DEFAULT_YIELD_TIME_MS, sessionOutputArgs, sessionPayload, writeUnlessCancelled } from "./exec-command.ts";
 import { maxOutputBytes } from "./exec-sessions.ts";
 import { errorResult, type ToolContext, type ToolDefinition } from "./registry.ts";
 import description from "./write-stdin.md" with { type: "text" };
@@ -15,13 +15,7 @@ import description from "./write-stdin.md" with { type: "text" };
 export const WriteStdinArgs = z.strictObject({
   session_id: z.number().int().min(1).describe("The session_id an exec_command result returned"),
   chars: z.string().nullish().describe('Characters to type; "\\r" is Enter. Empty or absent: only read new output'),
-  yield_time_ms: z
-    .number()
-    .int()
-    .min(0)
-    .nullish()
-    .describe(`How long to wait for output before returning, in milliseconds (default ${DEFAULT_YIELD_TIME_MS})`),
-  max_output_tokens: z.number().int().min(1).nullish().describe("Return at most about this many tokens of output (the end is kept)"),
+  ...sessionOutputArgs,
 });
 export type WriteStdinArgs = z.infer<typeof WriteStdinArgs>;
 

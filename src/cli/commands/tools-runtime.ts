@@ -11,12 +11,11 @@ import { randomBytes } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { childBaseEnv } from "../../config/env.ts";
 import { discoverOverlayPaths } from "../../config/discover.ts";
 import { loadConfig, type LoadedConfig } from "../../config/load.ts";
 import { expandHome, resolveInWorkspace } from "../../config/paths.ts";
 import type { RuntimeConfig } from "../../config/schema.ts";
-import { toolCredentials } from "../../core/agent.ts";
+import { toolEnvironment } from "../../core/agent.ts";
 import type { ToolResultPayload } from "../../events/tool-result.ts";
 import { pyStr } from "../../safety/python-compat.ts";
 import { builtinRegistry } from "../../tools/builtins.ts";
@@ -25,7 +24,6 @@ import type { HumanIO, HumanInputRequest } from "../../tools/human-io.ts";
 import { errorResult, type ToolServices } from "../../tools/registry.ts";
 import { openInsideWorkspace, resolveWorkspacePath } from "../../tools/workspace-path.ts";
 import { describeError, isRuntimeError } from "../../util/errors.ts";
-import { secretValuesFromEnv } from "../../util/redact.ts";
 import { RuntimeClient, type RuntimeClientOptions } from "../../runtime/client.ts";
 import { PersistentCollab } from "../../runtime/persistent-collab.ts";
 import { PersistentExecSessions } from "../../runtime/persistent-exec.ts";
@@ -189,13 +187,13 @@ export function toolServices(
   options: { humanIO: HumanIO | null } & Pick<ToolServices, "sandboxAdapter" | "sandboxUnavailable" | "execSessions" | "collab">,
 ): ToolServices {
   const config: RuntimeConfig = loaded.config;
-  const credentials = toolCredentials(config, loaded.env);
+  const { credentials, secrets, baseEnv } = toolEnvironment(config, loaded.env);
   return {
     config,
     humanIO: options.humanIO,
-    secrets: secretValuesFromEnv(credentials, Object.keys(credentials)),
+    secrets,
     homeDir: io.env.HOME ?? null,
-    baseEnv: childBaseEnv(loaded.env, { alsoDrop: [config.llm.api_key_env] }),
+    baseEnv,
     credentials,
     sandboxAdapter: options.sandboxAdapter,
     sandboxUnavailable: options.sandboxUnavailable ?? null,
