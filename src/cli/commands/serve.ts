@@ -84,7 +84,7 @@ export const serveCommand: CliCommand = {
       if (io.signal.aborted) resolve();
       io.signal.addEventListener("abort", () => resolve(), { once: true });
     });
-    io.stderr(`Shutting down: cancelling ${ctx.runs.activeCount} running run(s)…\n`);
+    io.stderr("Shutting down: running runs are cancelled; runs waiting for an approval can be answered after a restart…\n");
     await ctx.runs.shutdown();
     await server.stop(true);
     return EXIT.ok;
