@@ -28,6 +28,8 @@ export type IssueView = z.infer<typeof IssueView>;
 
 export const SkillView = z.object({
   name: z.string(),
+  /** The namespace a mention uses: `$[<namespace>].<name>`. */
+  namespace: z.string(),
   description: z.string(),
   path: z.string(),
   enabled: z.boolean(),
@@ -91,6 +93,7 @@ export async function sessionSkillViews(context: ScanContext, config: SessionSki
   const skills = await Promise.all(
     scan.skills.map(async (skill): Promise<SkillView> => ({
       name: skill.skill_name,
+      namespace: skill.namespace,
       description: skill.description,
       path: skill.path ?? skill.locator,
       enabled: skill.path === null || !disabled.has(await resolveReal(skill.path)),

@@ -55,6 +55,7 @@ describe("GET /api/v1/sessions/:session_id/skills", () => {
     const article = body.skills.find((s) => s.name === "article-writer")!;
     expect(article).toEqual({
       name: "article-writer",
+      namespace: "web:mvp",
       description: expect.stringContaining("structured article"),
       path: join(defaultSource, "article-writer", "SKILL.md"),
       enabled: true,

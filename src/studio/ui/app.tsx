@@ -13,19 +13,14 @@ import { SkillsView } from "./skills-view.tsx";
 
 const LAST_SESSION_KEY = "skills_runtime_studio.last_session";
 
-function catalogOf(skills: Skills | null, namespaces: string[]): CatalogSkill[] {
+function catalogOf(skills: Skills | null): CatalogSkill[] {
   if (!skills) return [];
   return skills.skills.map((s) => ({
-    namespace: (s as { namespace?: string }).namespace ?? namespaces[0] ?? "web:mvp",
+    namespace: s.namespace,
     name: s.name,
     description: s.description,
     enabled: s.enabled,
   }));
-}
-
-function spacesOf(config: Record<string, unknown> | undefined): string[] {
-  const spaces = (config?.skills as { spaces?: { namespace?: string; enabled?: boolean }[] } | undefined)?.spaces ?? [];
-  return spaces.filter((s) => s.enabled !== false && typeof s.namespace === "string").map((s) => s.namespace as string);
 }
 
 export function App() {
@@ -34,7 +29,6 @@ export function App() {
   const [error, setError] = useState<string | null>(null);
   const [online, setOnline] = useState(true);
   const [skills, setSkills] = useState<Skills | null>(null);
-  const [namespaces, setNamespaces] = useState<string[]>([]);
   const [skillsVersion, setSkillsVersion] = useState(0);
   const [menuOpen, setMenuOpen] = useState(false);
 
@@ -87,7 +81,6 @@ export function App() {
     let live = true;
     const id = route.sessionId;
     api.getSkills(id).then((s) => live && setSkills(s), () => live && setSkills(null));
-    api.getConfig(id).then((c) => live && setNamespaces(spacesOf(c.config)), () => live && setNamespaces([]));
     return () => {
       live = false;
     };
@@ -179,7 +172,7 @@ export function App() {
             <RunView
               sessionId={route.sessionId}
               runId={route.runId}
-              skills={catalogOf(skills, namespaces)}
+              skills={catalogOf(skills)}
               onOpenRun={(runId) => navigate({ sessionId: route.sessionId, view: "run", runId })}
               onRunsChanged={() => void refreshSessions().catch(() => undefined)}
             />
