@@ -1,7 +1,12 @@
 import { describe, expect, test } from "bun:test";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tempDirs } from "../../test/support/tool-context.ts";
 import { ConfigError } from "../util/errors.ts";
 import { FakeChatBackend } from "./fake-backend.ts";
-import { defaultFakeScript, fakeScriptFormatFromPath, loadFakeScript } from "./fake-script.ts";
+import { defaultFakeScript, fakeScriptFormatFromPath, loadFakeScript, readFakeScriptFile } from "./fake-script.ts";
+
+const tempDir = tempDirs("sr-fake-script-");
 
 describe("loadFakeScript", () => {
   test("reads a YAML script with tool calls, shorthand text and usage", () => {
@@ -78,5 +83,44 @@ describe("defaultFakeScript and format", () => {
     expect(fakeScriptFormatFromPath("s.json")).toBe("json");
     expect(fakeScriptFormatFromPath("s.yaml")).toBe("yaml");
     expect(fakeScriptFormatFromPath("s.yml")).toBe("yaml");
+  });
+});
+
+describe("readFakeScriptFile", () => {
+  test("reads a YAML or JSON file relative to cwd", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "s.yaml"), "- text: scripted hello\n");
+    writeFileSync(join(dir, "s.json"), JSON.stringify({ calls: [{ text: "from json" }] }));
+    expect(readFakeScriptFile("s.yaml", dir)).toEqual([
+      { events: [{ type: "text_delta", text: "scripted hello" }, { type: "completed", finish_reason: "stop" }] },
+    ]);
+    expect(readFakeScriptFile(join(dir, "s.json"), "/")[0]?.events[0]).toEqual({ type: "text_delta", text: "from json" });
+  });
+
+  test("names the file and the problem", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "folder.yaml"));
+    writeFileSync(join(dir, "empty.yaml"), "\n");
+    writeFileSync(join(dir, "none.yaml"), "calls: []\n");
+    writeFileSync(join(dir, "bad.json"), "[{");
+    writeFileSync(join(dir, "wrong.yaml"), "- events: [{type: text_delta}]\n");
+    const cases: [string, RegExp][] = [
+      ["missing.yaml", /^Cannot read fake script "missing\.yaml": file not found \(.*missing\.yaml\)$/],
+      ["folder.yaml", /^Cannot read fake script "folder\.yaml": it is a directory/],
+      ["empty.yaml", /^Cannot read fake script "empty\.yaml": the file is empty/],
+      ["none.yaml", /^Cannot read fake script "none\.yaml": it has no calls/],
+      ["bad.json", /^Cannot read fake script "bad\.json": it is not valid JSON/],
+      ["wrong.yaml", /^Cannot read fake script "wrong\.yaml": .* at "calls\.0\.events\.0\.text"$/],
+    ];
+    for (const [file, message] of cases) {
+      let error: unknown;
+      try {
+        readFakeScriptFile(file, dir);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(message);
+    }
   });
 });

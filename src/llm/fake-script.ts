@@ -16,6 +16,8 @@
  * The top level may also be the bare list of calls. Tool calls get `call_id` `fake-call-<n>`
  * when the file gives none. Usage may be written flat (`input_tokens`, `output_tokens`).
  */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { z } from "zod";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, describeError } from "../util/errors.ts";
@@ -99,23 +101,50 @@ export function fakeCallsFromFile(file: FakeScriptFile): FakeCall[] {
   );
 }
 
+export interface LoadFakeScriptOptions {
+  /** The file the text came from, named in error messages (`Cannot read fake script "x.yaml": …`). */
+  file?: string;
+}
+
 /** Parses and validates a script file's text. Throws ConfigError naming the first problem. */
-export function loadFakeScript(text: string, format: FakeScriptFormat): FakeCall[] {
+export function loadFakeScript(text: string, format: FakeScriptFormat, options: LoadFakeScriptOptions = {}): FakeCall[] {
+  const what = options.file === undefined ? "the fake backend script" : `fake script ${JSON.stringify(options.file)}`;
   let data: unknown;
   try {
     data = format === "json" ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`Cannot read the fake backend script: it is not valid ${format.toUpperCase()} (${describeError(error).split("\n")[0]?.trim().replace(/:$/, "")})`);
+    throw new ConfigError(`Cannot read ${what}: it is not valid ${format.toUpperCase()} (${describeError(error).split("\n")[0]?.trim().replace(/:$/, "")})`);
   }
   const parsed = FakeScriptFile.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? ` at "${issue.path.join(".")}"` : "";
-    throw new ConfigError(`Cannot read the fake backend script: ${issue?.message ?? "invalid script"}${where}`, {
+    throw new ConfigError(`Cannot read ${what}: ${issue?.message ?? "invalid script"}${where}`, {
       details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
     });
   }
   return fakeCallsFromFile(parsed.data);
+}
+
+/**
+ * Reads a script file (`--fake-script FILE`, relative to `cwd`; `.json` is JSON, anything else
+ * YAML). Throws ConfigError naming the file: missing or unreadable, empty, not valid JSON/YAML,
+ * not a script, or a script without calls.
+ */
+export function readFakeScriptFile(file: string, cwd: string): FakeCall[] {
+  const path = resolve(cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "file not found" : code === "EISDIR" ? "it is a directory" : describeError(error);
+    throw new ConfigError(`Cannot read fake script ${JSON.stringify(file)}: ${why} (${path})`, { details: { path } });
+  }
+  if (text.trim() === "") throw new ConfigError(`Cannot read fake script ${JSON.stringify(file)}: the file is empty (${path})`, { details: { path } });
+  const calls = loadFakeScript(text, fakeScriptFormatFromPath(path), { file });
+  if (calls.length === 0) throw new ConfigError(`Cannot read fake script ${JSON.stringify(file)}: it has no calls (${path})`, { details: { path } });
+  return calls;
 }
 
 /** The script used by `--backend fake` without `--fake-script`: one friendly answer echoing the task. */

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { LoadedConfig } from "../config/load.ts";
+import type { ProbeTarget } from "../llm/local-probe.ts";
 import type { SecurityOptions } from "./security.ts";
 
 /** `sess_<32 hex>` */
@@ -79,12 +80,23 @@ export interface ApprovalsHub {
   listPending(runId: string): unknown[];
 }
 
+export interface LocalProbeSettings {
+  /** Default the usual ports (local-probe.ts DEFAULT_PROBE_TARGETS). */
+  targets?: readonly ProbeTarget[];
+  /** Default `[security.port]`: the server never probes itself. */
+  excludePorts?: readonly number[];
+  /** Per-server timeout (default 300 ms). */
+  timeoutMs?: number;
+}
+
 export interface ServerContext {
   workspaceRoot: string;
   loaded: LoadedConfig;
   security: SecurityOptions;
   /** `STUDIO_LLM_BACKEND=fake` (or `--backend fake`): every run uses the deterministic fake backend. */
   forceFakeBackend: boolean;
+  /** Where `GET /api/v1/llm/local` (and runs) look for local LLM servers; default the usual ports minus `security.port`. */
+  localProbe?: LocalProbeSettings;
   sessions: SessionStore;
   runs: RunManager;
   approvals: ApprovalsHub;

@@ -12,7 +12,7 @@
 import type { LoadedConfig } from "../config/load.ts";
 import { openAIBackendOptions } from "../llm/backend-config.ts";
 import { FakeChatBackend, type FakeCall } from "../llm/fake-backend.ts";
-import { probeLocalServers } from "../llm/local-probe.ts";
+import { probeLocalServers, type ProbeTarget } from "../llm/local-probe.ts";
 import type { ChatBackend, ChatStreamEvent } from "../llm/protocol.ts";
 import { ConfigError } from "../util/errors.ts";
 import type { SessionSettings } from "./context.ts";
@@ -61,6 +61,20 @@ export interface ServerBackendOptions {
   fakeScript?: (task: string) => FakeCall[];
   /** Ports never probed for a local LLM (the server's own). */
   excludeProbePorts?: readonly number[];
+  /** Where to look for a local LLM (default the usual ports, see local-probe.ts). */
+  probeTargets?: readonly ProbeTarget[];
+}
+
+/**
+ * Which backend a run asks for: "fake" (forced by the server or chosen by the session), "openai"
+ * (the session insists on the configured endpoint) or "auto" (the configured endpoint when its key
+ * is set, else a loopback session base_url, else a local server found by the probe).
+ */
+export type ServerBackendKind = "fake" | "openai" | "auto";
+
+export function serverBackendKind(settings: SessionSettings, forceFake: boolean): ServerBackendKind {
+  if (forceFake || settings.backend === "fake") return "fake";
+  return settings.backend === "openai" ? "openai" : "auto";
 }
 
 function isLoopbackUrl(url: string): boolean {
@@ -74,7 +88,8 @@ function isLoopbackUrl(url: string): boolean {
 
 export async function chooseServerBackend(options: ServerBackendOptions): Promise<{ backend: ChatBackend; description: string }> {
   const { loaded, settings } = options;
-  if (options.forceFake || settings.backend === "fake") {
+  const kind = serverBackendKind(settings, options.forceFake);
+  if (kind === "fake") {
     return { backend: new FakeChatBackend((options.fakeScript ?? studioFakeScript)(options.task)), description: "fake" };
   }
   try {
@@ -82,14 +97,14 @@ export async function chooseServerBackend(options: ServerBackendOptions): Promis
     const llm = loaded.config.llm;
     const model = loaded.config.models.executor;
     const hasKey = (loaded.env[llm.api_key_env] ?? "").trim() !== "";
-    if (hasKey || settings.backend === "openai") {
+    if (hasKey || kind === "openai") {
       return { backend: new OpenAIChatBackend(openAIBackendOptions(llm, { model, env: loaded.env })), description: `${llm.base_url} (${model})` };
     }
     if (settings.base_url !== null && isLoopbackUrl(llm.base_url)) {
       const env = { ...loaded.env, [llm.api_key_env]: "local" };
       return { backend: new OpenAIChatBackend(openAIBackendOptions(llm, { model, env })), description: `${llm.base_url} (${model})` };
     }
-    const local = (await probeLocalServers({ excludePorts: options.excludeProbePorts ?? [] }))[0];
+    const local = (await probeLocalServers({ excludePorts: options.excludeProbePorts ?? [], ...(options.probeTargets ? { targets: options.probeTargets } : {}) }))[0];
     if (local) {
       const localModel = local.models.includes(model) ? model : (local.models[0] ?? model);
       const env = { ...loaded.env, [llm.api_key_env]: "local" };

@@ -17,12 +17,13 @@
  *   and leaves runs that wait for an approval as they are (the WAL ends with approval_requested),
  *   so the next server rebuilds the approval; `serve` exits the process right after.
  */
-import { access, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import type { AgentOptions } from "../core/agent.ts";
 import { Agent } from "../core/agent.ts";
-import { loadConfig, type LoadedConfig } from "../config/load.ts";
+import type { LoadedConfig } from "../config/load.ts";
 import { isTerminalEvent, type AgentEvent } from "../events/schema.ts";
 import type { FakeCall } from "../llm/fake-backend.ts";
+import type { ProbeTarget } from "../llm/local-probe.ts";
 import type { ApprovalDecision } from "../safety/approvals.ts";
 import { forkRun } from "../wal/fork.ts";
 import { utcTimestamp } from "../util/time.ts";
@@ -31,6 +32,7 @@ import { SessionSettings, type RunManager, type RunStatus, type SessionStore } f
 import { HttpError } from "./errors.ts";
 import { HumanWaits } from "./human-waits.ts";
 import { chooseServerBackend } from "./run-backend.ts";
+import { loadRunConfig } from "./run-config.ts";
 import { RunFiles, registerInstance, unregisterInstance, type RunJson } from "./run-files.ts";
 import { RunNotifier } from "./run-notifier.ts";
 import { RunSlots } from "./run-slots.ts";
@@ -55,6 +57,8 @@ export interface InProcessRunManagerOptions {
   fakeScript?: (task: string) => FakeCall[];
   /** Ports never probed for a local LLM (the server's own). */
   excludeProbePorts?: readonly number[];
+  /** Where runs look for a local LLM (default the usual ports; tests point it at a scripted server). */
+  probeTargets?: readonly ProbeTarget[];
   /** Extra Agent options for every run (tests: e.g. `sandboxAdapter`). */
   agentOptions?: Partial<Omit<AgentOptions, "config" | "backend" | "approvalProvider" | "humanIO" | "eventHooks">>;
   /** How long `cancel` waits for the WAL to end before answering (default 15 s). */
@@ -425,7 +429,7 @@ export class InProcessRunManager implements RunManager {
     try {
       await this.files.writeOwner(plan.runId, this.instanceId, utcTimestamp());
       const settings = plan.sessionId ? await this.options.sessions.settings(plan.sessionId) : SessionSettings.parse({});
-      const loaded = await this.runConfig(plan.sessionId, settings);
+      const loaded = await loadRunConfig(this.options.loaded, { sessions: this.options.sessions, sessionId: plan.sessionId, settings });
       const { backend } = await chooseServerBackend({
         loaded,
         settings,
@@ -433,6 +437,7 @@ export class InProcessRunManager implements RunManager {
         task: plan.task,
         ...(this.options.fakeScript ? { fakeScript: this.options.fakeScript } : {}),
         ...(this.options.excludeProbePorts ? { excludeProbePorts: this.options.excludeProbePorts } : {}),
+        ...(this.options.probeTargets ? { probeTargets: this.options.probeTargets } : {}),
       });
       const agent = new Agent({
         ...this.options.agentOptions,
@@ -457,23 +462,5 @@ export class InProcessRunManager implements RunManager {
     if (event.type === "run_started") run.started = true;
     if (isTerminalEvent(event)) run.terminal = event.type;
     this.notifier.notify(run.runId);
-  }
-
-  /** The run's config: the server's overlays, the session's skills overlay, the session's settings. */
-  private async runConfig(sessionId: string | null, settings: SessionSettings): Promise<LoadedConfig> {
-    const base = this.options.loaded;
-    const configPaths = [...base.overlayPaths];
-    if (sessionId) {
-      const overlay = this.options.sessions.skillsOverlayPath(sessionId);
-      if (await access(overlay).then(() => true, () => false)) configPaths.push(overlay);
-    }
-    return loadConfig({
-      workspaceRoot: base.workspaceRoot,
-      configPaths,
-      discover: false,
-      dotenv: false,
-      env: base.env,
-      sessionSettings: { models: { executor: settings.model }, llm: { base_url: settings.base_url } },
-    });
   }
 }

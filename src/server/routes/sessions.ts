@@ -1,13 +1,14 @@
 /**
  * Sessions (spec 12.4): list, create, read, rename, delete, and the session's LLM settings.
- * Rename, read one and settings are additions the Studio needs; list items also carry
- * `created_at`.
+ * Rename, read one, settings and the effective config are additions the Studio needs; list items
+ * also carry `created_at`.
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import { SessionSettings, type ServerContext } from "../context.ts";
 import { jsonBody, parseRequest } from "../errors.ts";
 import { describeRoute } from "../openapi.ts";
+import { SessionConfigView, sessionConfigView } from "../session-config.ts";
 
 export const SessionItem = z.object({
   session_id: z.string(),
@@ -98,6 +99,18 @@ export function sessionRoutes(ctx: ServerContext): Hono {
     const body = parseRequest(SessionSettings, await jsonBody(c));
     return c.json(await store.putSettings(id, body));
   });
+
+  describeRoute({
+    method: "get",
+    path: "/api/v1/sessions/:session_id/config",
+    summary: "The effective config a run of this session would use, each value's source, and its LLM backend (no secrets)",
+    responses: { 200: SessionConfigView },
+    errors: [400, 404, 500],
+    tags,
+  });
+  app.get("/api/v1/sessions/:session_id/config", async (c) =>
+    c.json(await sessionConfigView(c.req.param("session_id"), { sessions: store, loaded: ctx.loaded, forceFakeBackend: ctx.forceFakeBackend })),
+  );
 
   return app;
 }

@@ -14,7 +14,7 @@ const UNKNOWN = "sess_00000000000000000000000000000000";
 interface SkillsBody {
   filesystem_sources: string[];
   disabled_paths: string[];
-  skills: { name: string; description: string; path: string; enabled: boolean; dependencies: { env_vars: string[] } }[];
+  skills: { name: string; namespace: string; description: string; path: string; enabled: boolean; dependencies: { env_vars: string[] } }[];
   issues: { code: string; message: string; level: string; path: string | null }[];
 }
 
