@@ -12,6 +12,8 @@ import type { CreatedRun, ForkedRun, ResumedRun, CancelledRun } from "../../serv
 import type { SessionDetail, SessionItem, CreatedSession } from "../../server/routes/sessions.ts";
 import type { CreatedSkill, ReplacedSkill, SessionSkills, SkillDocument, SkillValidation } from "../../server/routes/skills.ts";
 import type { HumanAnswerResult } from "../../server/routes/human.ts";
+import type { LocalLlmServers } from "../../server/routes/llm.ts";
+import type { SessionConfigView } from "../../server/session-config.ts";
 
 export type Session = z.infer<typeof SessionItem>;
 export type SessionInfo = z.infer<typeof SessionDetail>;
@@ -47,20 +49,8 @@ export interface DoctorReport {
   [key: string]: unknown;
 }
 
-export interface EffectiveConfig {
-  session_id: string;
-  config: Record<string, unknown>;
-  sources: Record<string, string>;
-  overlays: string[];
-  env_file: string | null;
-  backend: { kind: string; forced_fake: boolean; model: string | null; base_url: string | null };
-}
-
-export interface LocalServer {
-  name: string;
-  base_url: string;
-  models: string[];
-}
+export type EffectiveConfig = z.infer<typeof SessionConfigView>;
+export type LocalServer = z.infer<typeof LocalLlmServers>["servers"][number];
 
 export class ApiError extends Error {
   readonly status: number;

@@ -5,6 +5,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { api, type Session, type Skills } from "./api.ts";
 import type { CatalogSkill } from "./mentions.ts";
+import { Icon } from "./icons.tsx";
 import { formatRoute, parseRoute, type Route, type View } from "./route.ts";
 import { RunView } from "./run-view.tsx";
 import { SettingsView } from "./settings-view.tsx";
@@ -117,7 +118,7 @@ export function App() {
     <div class={`shell${menuOpen ? " menu-open" : ""}`}>
       <header class="topbar">
         <button class="icon menu-toggle" aria-label="Sessions" aria-expanded={menuOpen} onClick={() => setMenuOpen(!menuOpen)}>
-          ☰
+          <Icon name="menu" />
         </button>
         <strong class="brand">skills-runtime Studio</strong>
         {active ? (

@@ -6,7 +6,7 @@
 import { useState } from "hono/jsx/dom";
 import type { Decision } from "./api.ts";
 import { Dialog } from "./dialog.tsx";
-import { prettyJson } from "./format.ts";
+import { describeApproval, prettyJson } from "./format.ts";
 import type { ApprovalInfo } from "./run-model.ts";
 
 export function ApprovalModal(props: { approvals: ApprovalInfo[]; decide: (key: string, decision: Decision) => Promise<void>; onClose: () => void }) {
@@ -64,7 +64,10 @@ export function ApprovalModal(props: { approvals: ApprovalInfo[]; decide: (key: 
       }
     >
       <div class="stack">
-        <div data-testid="approval-summary">{current.summary}</div>
+        <div class="approval-what" data-testid="approval-summary">
+          {describeApproval(current.tool, current.request) ?? current.summary}
+        </div>
+        {describeApproval(current.tool, current.request) ? <div class="muted small">{current.summary}</div> : null}
         <div class="row wrap">
           <span class="badge">tool {current.tool}</span>
           {risk?.risk_level ? <span class={`badge ${risk.risk_level === "high" ? "err" : risk.risk_level === "medium" ? "warn" : "info"}`}>risk {risk.risk_level}</span> : <span class="badge">risk not assessed</span>}

@@ -4,6 +4,7 @@
  */
 import type { Child } from "hono/jsx/dom";
 import { useEffect, useRef } from "hono/jsx/dom";
+import { Icon } from "./icons.tsx";
 
 export interface DialogProps {
   title: Child;
@@ -17,15 +18,21 @@ export interface DialogProps {
 
 export function Dialog(props: DialogProps) {
   const ref = useRef<HTMLDivElement>(null);
+  // The latest onClose, so Esc sees the parent's current state (not the first render's).
+  const onCloseRef = useRef(props.onClose);
+  onCloseRef.current = props.onClose;
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     const node = ref.current;
-    const first = node?.querySelector<HTMLElement>("[data-autofocus], input, textarea, select, button.primary, button");
+    // Focus by priority: an explicit [data-autofocus], then the first field, then the primary button.
+    const first = ["[data-autofocus]", "input, textarea, select", "button.primary", ".body button, footer button"]
+      .map((selector) => node?.querySelector<HTMLElement>(selector))
+      .find((element) => element);
     first?.focus();
     const onKey = (event: KeyboardEvent) => {
       if (event.key === "Escape") {
         event.preventDefault();
-        props.onClose();
+        onCloseRef.current();
       }
     };
     document.addEventListener("keydown", onKey);
@@ -45,7 +52,7 @@ export function Dialog(props: DialogProps) {
         <header>
           <h2 class="grow">{props.title}</h2>
           <button class="icon" aria-label="Close" title="Close (Esc)" onClick={() => props.onClose()}>
-            ✕
+            <Icon name="close" />
           </button>
         </header>
         <div class="body">{props.children}</div>

@@ -48,3 +48,26 @@ export function prettyJson(value: unknown): string {
 export function shortId(id: string): string {
   return id.slice(-4).toUpperCase();
 }
+
+/** A plain-language line for an approval request (the reference's `summary` stays visible beside it). */
+export function describeApproval(tool: string, request: Record<string, unknown>): string | null {
+  const s = (key: string) => (typeof request[key] === "string" ? (request[key] as string) : null);
+  const argv = Array.isArray(request.argv) ? request.argv.map(String) : null;
+  switch (tool) {
+    case "file_write":
+      return `Write ${typeof request.bytes === "number" ? `${request.bytes} bytes` : "a file"} to ${s("path") ?? "?"}`;
+    case "apply_patch":
+      return `Apply a patch${s("path") ? ` to ${s("path")}` : ""}`;
+    case "shell_exec":
+      return argv ? `Run ${argv.join(" ")}${s("cwd") ? ` in ${s("cwd")}` : ""}` : null;
+    case "shell":
+    case "shell_command":
+      return s("command") ? `Run ${s("command")}` : argv ? `Run ${argv.join(" ")}` : null;
+    case "exec_command":
+      return s("cmd") ? `Start ${s("cmd")}` : null;
+    case "skill_exec":
+      return `Run action ${s("action_id") ?? "?"} of ${s("skill_mention") ?? "a skill"}`;
+    default:
+      return null;
+  }
+}

@@ -3,7 +3,7 @@
  * the composer, the approval modal and the info dock. The open run comes from the URL, so a reload
  * shows the same run again (its timeline is rebuilt from the WAL).
  */
-import { useEffect, useState } from "hono/jsx/dom";
+import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { api, type Decision } from "./api.ts";
 import { ApprovalModal } from "./approval-modal.tsx";
 import { Composer } from "./composer.tsx";
@@ -56,6 +56,14 @@ export function RunView(props: RunViewProps) {
   const handle = useRun(props.runId, onEvent);
   const handleRef = handle;
   const model = handle.model;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const stickRef = useRef(true);
+
+  // Keep the newest events in view while the user has not scrolled up.
+  useEffect(() => {
+    const node = scrollRef.current;
+    if (node && stickRef.current) node.scrollTop = node.scrollHeight;
+  });
 
   useEffect(() => {
     setError(null);
@@ -171,7 +179,14 @@ export function RunView(props: RunViewProps) {
             {error}
           </div>
         ) : null}
-        <div class="run-scroll">
+        <div
+          class="run-scroll"
+          ref={scrollRef}
+          onScroll={(e: Event) => {
+            const node = e.currentTarget as HTMLDivElement;
+            stickRef.current = node.scrollHeight - node.scrollTop - node.clientHeight < 40;
+          }}
+        >
           {model ? (
             <Timeline model={model} live={!handle.replaying} actions={{ decide, answer, fork: (seq) => setFork({ runId: model.runId, seq, message: "" }) }} />
           ) : (

@@ -6,6 +6,7 @@ import { useState } from "hono/jsx/dom";
 import type { Session } from "./api.ts";
 import { ConfirmDialog } from "./dialog.tsx";
 import { formatDateTime, shortId } from "./format.ts";
+import { Icon } from "./icons.tsx";
 
 export interface SidebarProps {
   sessions: Session[] | null;
@@ -99,10 +100,10 @@ export function Sidebar(props: SidebarProps) {
                     setEditing(session.session_id);
                   }}
                 >
-                  ✎
+                  <Icon name="pencil" />
                 </button>
                 <button class="icon" title="Delete" aria-label={`Delete ${sessionTitle(session)}`} data-testid="session-delete" onClick={() => setDeleting(session)}>
-                  🗑
+                  <Icon name="trash" />
                 </button>
               </span>
             </li>

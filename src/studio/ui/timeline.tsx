@@ -5,7 +5,8 @@
  */
 import { useState } from "hono/jsx/dom";
 import type { Decision } from "./api.ts";
-import { formatDuration, prettyJson, truncate } from "./format.ts";
+import { describeApproval, formatDuration, prettyJson, truncate } from "./format.ts";
+import { Icon } from "./icons.tsx";
 import type { HumanItem, RunModel, SandboxEvidence, TimelineItem, ToolItem } from "./run-model.ts";
 
 export interface TimelineActions {
@@ -100,7 +101,7 @@ function ToolEntry(props: { item: ToolItem; live: boolean; actions: TimelineActi
       {item.status === "waiting_approval" && item.approval && props.live ? (
         <div class="approval-inline" data-testid="approval-inline">
           <div>
-            <strong>Approval needed:</strong> {item.approval.summary}
+            <strong>Approval needed:</strong> {describeApproval(item.tool, item.approval.request) ?? item.approval.summary}
             {risk?.risk_level ? <span class={`badge ${risk.risk_level === "high" ? "err" : risk.risk_level === "medium" ? "warn" : "info"}`}>risk {risk.risk_level}</span> : null}
           </div>
           <ApprovalButtons approvalKey={item.approval.key} decide={props.actions.decide} />
@@ -138,7 +139,7 @@ function ToolEntry(props: { item: ToolItem; live: boolean; actions: TimelineActi
 function ForkButton(props: { seq: number; fork: (seq: number) => void }) {
   return (
     <button class="icon fork" title={`Fork a new run from this event (seq ${props.seq})`} aria-label={`Fork from event ${props.seq}`} data-testid="fork-here" onClick={() => props.fork(props.seq)}>
-      ⑂
+      <Icon name="fork" />
     </button>
   );
 }
