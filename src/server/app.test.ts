@@ -35,10 +35,10 @@ describe("security defaults", async () => {
     expect((await secured.request("http://127.0.0.1:8000/api/v1/health", { headers: { authorization: "Bearer t0ken" } })).status).toBe(200);
   });
 
-  test("serves the status page with a CSP", async () => {
+  test("serves the Studio at / with a CSP", async () => {
     const res = await app.request("http://127.0.0.1:8000/");
     expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
-    expect(await res.text()).toContain("/api/v1/doctor");
+    expect(await res.text()).toContain('<div id="app">');
   });
 });
 

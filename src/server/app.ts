@@ -1,7 +1,7 @@
 /**
  * The `serve` HTTP application: the API under /api/v1 (and the Studio's skill-create path under
- * /studio/api/v1), its OpenAPI document, and the UI at /. Routes receive the server context
- * explicitly; errors go through the one `onError` (src/server/errors.ts).
+ * /studio/api/v1), its OpenAPI document, and the Studio UI at / (src/studio/assets.ts). Routes receive
+ * the server context explicitly; errors go through the one `onError` (src/server/errors.ts).
  *
  * `createServerContext` builds the stores and managers for a workspace (and recovers runs a previous
  * server left waiting on an approval); `createApp` mounts the routes over it.
@@ -9,21 +9,24 @@
 import { Hono } from "hono";
 import type { LoadedConfig } from "../config/load.ts";
 import { buildDoctorReport } from "../core/doctor.ts";
+import { studioAssets } from "../studio/assets.ts";
+import type { FakeCall } from "../llm/fake-backend.ts";
+import type { ProbeTarget } from "../llm/local-probe.ts";
 import { ApprovalsHub } from "./approvals-hub.ts";
-import type { ServerContext } from "./context.ts";
+import type { LocalProbeSettings, ServerContext } from "./context.ts";
 import { errorBody, onError } from "./errors.ts";
 import { describeRoute, openApiDocument } from "./openapi.ts";
 import { InProcessRunManager } from "./run-manager.ts";
 import { approvalRoutes } from "./routes/approvals.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { humanRoutes } from "./routes/human.ts";
+import { llmRoutes } from "./routes/llm.ts";
 import type { RunRoutesContext } from "./routes/run-context.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { skillRoutes } from "./routes/skills.ts";
 import { bodyLimitMiddleware, securityMiddleware, type SecurityOptions } from "./security.ts";
 import type { SseOptions } from "./sse.ts";
-import { STATUS_PAGE } from "./status-page.ts";
 import { FileSessionStore } from "./storage/sessions.ts";
 import { z } from "zod";
 
@@ -34,8 +37,12 @@ export interface ServerContextOptions {
   security: SecurityOptions;
   /** Every run uses the offline fake backend (`STUDIO_LLM_BACKEND=fake` / `serve --backend fake`). */
   forceFakeBackend?: boolean;
-  /** Ports the local-LLM probe must skip (the server's own). */
+  /** Every fake run replays this script instead of the Studio fake (`serve --fake-script FILE`). */
+  fakeScript?: (task: string) => FakeCall[];
+  /** Ports the local-LLM probe must skip (default the server's own). */
   excludeProbePorts?: number[];
+  /** Where the local-LLM probe looks (default the usual ports; tests use scripted servers). */
+  probeTargets?: readonly ProbeTarget[];
   sse?: SseOptions;
 }
 
@@ -46,9 +53,19 @@ export async function createServerContext(options: ServerContextOptions): Promis
   const sessions = new FileSessionStore({ workspaceRoot, env: loaded.env });
   const approvals = new ApprovalsHub();
   const forceFakeBackend = options.forceFakeBackend ?? false;
-  const runs = new InProcessRunManager({ loaded, sessions, approvals, forceFakeBackend, excludeProbePorts: options.excludeProbePorts ?? [options.security.port] });
+  const excludePorts = options.excludeProbePorts ?? [options.security.port];
+  const localProbe: LocalProbeSettings = { excludePorts, ...(options.probeTargets ? { targets: options.probeTargets } : {}) };
+  const runs = new InProcessRunManager({
+    loaded,
+    sessions,
+    approvals,
+    forceFakeBackend,
+    excludeProbePorts: excludePorts,
+    ...(options.probeTargets ? { probeTargets: options.probeTargets } : {}),
+    ...(options.fakeScript ? { fakeScript: options.fakeScript } : {}),
+  });
   await runs.recover();
-  return { workspaceRoot, loaded, security: options.security, forceFakeBackend, sessions, runs, approvals, ...(options.sse ? { sse: options.sse } : {}) };
+  return { workspaceRoot, loaded, security: options.security, forceFakeBackend, localProbe, sessions, runs, approvals, ...(options.sse ? { sse: options.sse } : {}) };
 }
 
 const Health = z.object({ ok: z.literal(true), env_loaded: z.boolean() });
@@ -76,18 +93,15 @@ export function createApp(ctx: AppContext): Hono {
     return c.json({ ...report, server: { active_runs: ctx.runs.activeCount, fake_backend: ctx.forceFakeBackend } });
   });
 
-  for (const routes of [sessionRoutes, skillRoutes, runRoutes, approvalRoutes, humanRoutes, eventRoutes] as ((c: AppContext) => Hono)[]) {
+  for (const routes of [sessionRoutes, skillRoutes, runRoutes, approvalRoutes, humanRoutes, eventRoutes, llmRoutes] as ((c: AppContext) => Hono)[]) {
     app.route("/", routes(ctx));
   }
 
   describeRoute({ method: "get", path: "/api/v1/openapi.json", summary: "This API's OpenAPI 3.1 document, generated from its zod schemas", responses: { 200: z.record(z.string(), z.unknown()) }, tags: ["server"] });
   app.get("/api/v1/openapi.json", (c) => c.json(openApiDocument()));
 
-  app.get("/", (c) => {
-    c.header("content-security-policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'");
-    c.header("cache-control", "no-store");
-    return c.html(STATUS_PAGE);
-  });
+  // The Studio UI: /, /index.html, /assets/*, and index.html for client-side routes (src/studio/assets.ts).
+  app.route("/", studioAssets());
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
   return app;
 }
