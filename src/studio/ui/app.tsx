@@ -117,7 +117,7 @@ export function App() {
   return (
     <div class={`shell${menuOpen ? " menu-open" : ""}`}>
       <header class="topbar">
-        <button class="icon menu-toggle" aria-label="Sessions" aria-expanded={menuOpen} onClick={() => setMenuOpen(!menuOpen)}>
+        <button class="icon menu-toggle" aria-label="Sessions" aria-expanded={String(menuOpen)} onClick={() => setMenuOpen(!menuOpen)}>
           <Icon name="menu" />
         </button>
         <strong class="brand">skills-runtime Studio</strong>
@@ -129,7 +129,7 @@ export function App() {
         <span class="spacer" />
         <nav class="tabs view-tabs" role="tablist" aria-label="Views">
           {(["run", "skills", "settings"] as const).map((view) => (
-            <button role="tab" aria-selected={route.view === view} data-testid={`view-${view}`} onClick={() => setView(view)}>
+            <button role="tab" aria-selected={String(route.view === view)} data-testid={`view-${view}`} onClick={() => setView(view)}>
               {view === "run" ? "Run" : view === "skills" ? "Skills" : "Settings"}
             </button>
           ))}

@@ -63,7 +63,7 @@ export function Composer(props: ComposerProps) {
             <li
               key={item.label}
               role="option"
-              aria-selected={i === index}
+              aria-selected={String(i === index)}
               class={i === index ? "selected" : ""}
               onMouseDown={(e: MouseEvent) => {
                 e.preventDefault();

@@ -75,7 +75,7 @@ function SandboxTab(props: { model: RunModel }) {
     <div class="stack">
       <div class="tabs small-tabs" role="tablist">
         {(["summary", "tools", "fail"] as const).map((v) => (
-          <button role="tab" aria-selected={view === v} onClick={() => setView(v)}>
+          <button role="tab" aria-selected={String(view === v)} onClick={() => setView(v)}>
             {v === "summary" ? "Summary" : v === "tools" ? "Per tool" : "Last failure"}
           </button>
         ))}
@@ -143,7 +143,7 @@ export function InfoDock(props: InfoDockProps) {
       </div>
       <div class="tabs" role="tablist">
         {TABS.map((tab) => (
-          <button role="tab" aria-selected={props.tab === tab.id} data-testid={`dock-tab-${tab.id}`} onClick={() => props.onTab(tab.id)}>
+          <button role="tab" aria-selected={String(props.tab === tab.id)} data-testid={`dock-tab-${tab.id}`} onClick={() => props.onTab(tab.id)}>
             {tab.label}
             {tab.id === "approvals" && pending.length ? <span class="badge warn">{pending.length}</span> : null}
           </button>

@@ -40,7 +40,8 @@ export function RunView(props: RunViewProps) {
   const [outputOpen, setOutputOpen] = useState(true);
   const [pendingReplay, setPendingReplay] = useState<string | null>(null);
 
-  const onEvent = (model: RunModel, type: string) => {
+  const onEvent = (model: RunModel, type: string, live: boolean) => {
+    if (!live) return;
     if (type === "approval_requested" && !handleRef.replaying) {
       setModalOpen(true);
       setTab("approvals");
@@ -53,7 +54,13 @@ export function RunView(props: RunViewProps) {
     }
     if (type === "approval_decided" && model.pending.size === 0) setModalOpen(false);
   };
-  const handle = useRun(props.runId, onEvent);
+  const onCaughtUp = (model: RunModel) => {
+    if (model.pending.size > 0) {
+      setModalOpen(true);
+      setTab("approvals");
+    }
+  };
+  const handle = useRun(props.runId, { onEvent, onCaughtUp });
   const handleRef = handle;
   const model = handle.model;
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -188,7 +195,7 @@ export function RunView(props: RunViewProps) {
           }}
         >
           {model ? (
-            <Timeline model={model} live={!handle.replaying} actions={{ decide, answer, fork: (seq) => setFork({ runId: model.runId, seq, message: "" }) }} />
+            <Timeline model={model} live={!handle.replaying} actions={{ decide, answer, fork: (seq) => setFork({ runId: model.runId, seq, message: "" }), openRun: (runId) => props.onOpenRun(runId) }} />
           ) : (
             <div class="welcome">
               <h2>Run a task</h2>
@@ -206,7 +213,7 @@ export function RunView(props: RunViewProps) {
         </div>
         {model && model.output ? (
           <div class={`output-panel ${model.status}`}>
-            <button class="ghost small" aria-expanded={outputOpen} onClick={() => setOutputOpen(!outputOpen)}>
+            <button class="ghost small" aria-expanded={String(outputOpen)} onClick={() => setOutputOpen(!outputOpen)}>
               {outputOpen ? "▾" : "▸"} Output
             </button>
             {outputOpen ? (

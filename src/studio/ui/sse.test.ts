@@ -45,7 +45,8 @@ describe("followRun", () => {
       frames([event(0, "run_started"), event(1)]),
       frames([event(1), event(2), event(3, "run_completed")]),
     ];
-    const fakeFetch = (async (_url: string, init: RequestInit) => {
+    const fakeFetch = (async (url: string, init: RequestInit) => {
+      if (url === "/api/v1/runs/run_1") return Response.json({ status: "completed", last_seq: 3 });
       requests.push(new Headers(init.headers).get("last-event-id"));
       return streamResponse(answers.shift() ?? "");
     }) as unknown as typeof fetch;
@@ -64,6 +65,16 @@ describe("followRun", () => {
     expect(last).toBe(3);
     expect(states).toContain("reconnecting");
     expect(states.at(-1)).toBe("ended");
+  });
+
+  test("goes on after a terminal event while the run is still active (a fork continues after its copied end)", async () => {
+    const answers = [frames([event(0, "run_started"), event(1, "run_completed")]), frames([event(2, "run_started"), event(3, "run_completed")])];
+    const statuses = [{ status: "running", last_seq: 1 }, { status: "completed", last_seq: 3 }];
+    const fakeFetch = (async (url: string) => (url === "/api/v1/runs/run_1" ? Response.json(statuses.shift()) : streamResponse(answers.shift() ?? ""))) as unknown as typeof fetch;
+    const seen: string[] = [];
+    await followRun("run_1", { after: -1, signal: new AbortController().signal, onEvent: (e) => seen.push(`${e.seq}:${e.type}`), fetch: fakeFetch, backoffMs: () => 1 });
+    expect(seen).toEqual(["0:run_started", "1:run_completed", "2:run_started", "3:run_completed"]);
+    expect(statuses).toEqual([]);
   });
 
   test("stops with a readable failure on a 404", async () => {

@@ -6,8 +6,11 @@
  * - Every event carries its WAL `seq` (the SSE id). The follower remembers the last one it
  *   delivered and reconnects with `Last-Event-ID` after a dropped connection; events at or below
  *   that seq are never delivered twice, so nothing is lost or duplicated.
- * - It stops after a terminal event (run_completed / run_failed / run_cancelled /
- *   run_waiting_human), when the signal aborts, or on a 4xx answer (reported through onState).
+ * - The server closes the stream after a terminal event (run_completed / run_failed /
+ *   run_cancelled / run_waiting_human) that is the last line of the WAL. A WAL can hold several
+ *   (a fork copies its source's end, a resume continues after one), so after such a close the
+ *   follower asks for the run's status and goes on while the run is still active. It also stops
+ *   when the signal aborts, or on a 4xx answer (reported through onState).
  */
 import type { RunEvent } from "./api.ts";
 import { errorMessage } from "./api.ts";
@@ -110,12 +113,23 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Follow a run until its terminal event; resolves with the last delivered seq. */
+const ACTIVE = new Set(["queued", "running", "waiting_approval"]);
+
+/** Whether the run goes on after `last` (still active, or its WAL has more events). */
+async function stillGoing(doFetch: typeof fetch, runId: string, last: number, signal: AbortSignal): Promise<boolean> {
+  const response = await doFetch(`/api/v1/runs/${encodeURIComponent(runId)}`, { headers: { accept: "application/json" }, signal, credentials: "same-origin" });
+  if (!response.ok) return false;
+  const run = (await response.json()) as { status?: string; last_seq?: number };
+  return ACTIVE.has(run.status ?? "") || (typeof run.last_seq === "number" && run.last_seq > last);
+}
+
+/** Follow a run until it has ended; resolves with the last delivered seq. */
 export async function followRun(runId: string, options: FollowOptions): Promise<number> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const backoff = options.backoffMs ?? defaultBackoff;
   let last = options.after;
   let attempt = 0;
+  let terminal: string | null = null;
   const state = (s: StreamState) => options.onState?.(s);
   while (!options.signal.aborted) {
     attempt += 1;
@@ -152,13 +166,17 @@ export async function followRun(runId: string, options: FollowOptions): Promise<
           if (!Number.isFinite(seq) || seq <= last) continue;
           last = seq;
           attempt = 0;
+          terminal = TERMINAL_EVENTS.has(event.type) ? event.type : null;
           options.onEvent(event);
-          if (TERMINAL_EVENTS.has(event.type)) {
-            await reader.cancel().catch(() => undefined);
-            state({ kind: "ended", terminal: event.type });
-            return last;
-          }
         }
+      }
+      if (terminal !== null) {
+        if (!(await stillGoing(doFetch, runId, last, options.signal))) {
+          state({ kind: "ended", terminal });
+          return last;
+        }
+        attempt = 0;
+        continue;
       }
     } catch (error) {
       if (options.signal.aborted) break;

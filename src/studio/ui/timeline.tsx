@@ -13,6 +13,7 @@ export interface TimelineActions {
   decide: (key: string, decision: Decision) => Promise<void>;
   answer: (item: HumanItem, questionId: string | null, answer: string) => Promise<void>;
   fork: (seq: number) => void;
+  openRun: (runId: string) => void;
 }
 
 export function SandboxBadge(props: { sandbox: SandboxEvidence | null; tool: string }) {
@@ -86,7 +87,7 @@ function ToolEntry(props: { item: ToolItem; live: boolean; actions: TimelineActi
   return (
     <div class={`entry tool ${item.status}`} data-testid="tool-call" data-tool={item.tool} data-status={item.status}>
       <div class="entry-head">
-        <button class="icon" aria-expanded={open} aria-label={open ? "Collapse" : "Expand"} onClick={() => setOpen(!open)}>
+        <button class="icon" aria-expanded={String(open)} aria-label={open ? "Collapse" : "Expand"} onClick={() => setOpen(!open)}>
           {open ? "▾" : "▸"}
         </button>
         <span class="entry-kind">tool</span>
@@ -302,9 +303,27 @@ function Entry(props: { item: TimelineItem; model: RunModel; live: boolean; acti
 export function Timeline(props: { model: RunModel; live: boolean; actions: TimelineActions }) {
   const { model } = props;
   if (model.items.length === 0) return <div class="empty">{model.status === "starting" ? "Starting…" : "No events yet."}</div>;
+  const fork = model.forkedFrom;
+  const copied = fork ? model.items.filter((item) => item.seq <= fork.seq) : [];
+  const rest = fork ? model.items.filter((item) => item.seq > fork.seq) : model.items;
   return (
     <div class="timeline" data-testid="timeline">
-      {model.items.map((item) => (
+      {fork ? (
+        <div class="entry line fork-note" data-testid="forked-from">
+          <span class="entry-kind">fork</span>
+          <span class="small">
+            Forked from run <span class="mono">…{fork.runId.slice(-6)}</span> at event {fork.seq}: the entries down to the line below are its copied events.
+          </span>
+          <button class="small" onClick={() => props.actions.openRun(fork.runId)}>
+            Open source run
+          </button>
+        </div>
+      ) : null}
+      {copied.map((item) => (
+        <Entry key={item.key} item={item} model={model} live={false} actions={props.actions} />
+      ))}
+      {fork ? <div class="fork-divider small muted">this run continues here</div> : null}
+      {rest.map((item) => (
         <Entry key={item.key} item={item} model={model} live={props.live} actions={props.actions} />
       ))}
     </div>

@@ -4,6 +4,10 @@
  * reconnects with Last-Event-ID, and re-renders at most every ~30 ms however fast events arrive.
  * `follow()` picks the stream up again after the run was resumed (an answer to a question, a
  * resume); `replay()` plays the WAL back step by step.
+ *
+ * Events already in the WAL when the run is opened are "catch-up": `onEvent` gets `live = false`
+ * for them (opening an old run must not pop dialogs for approvals long decided), and
+ * `onCaughtUp` fires once the model holds them all (then a run still waiting shows its modal).
  */
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { api } from "./api.ts";
@@ -21,12 +25,19 @@ export interface RunHandle {
   stopReplay: () => void;
 }
 
-export function useRun(runId: string | null, onEvent?: (model: RunModel, type: string) => void): RunHandle {
+export interface RunCallbacks {
+  onEvent?: (model: RunModel, type: string, live: boolean) => void;
+  onCaughtUp?: (model: RunModel) => void;
+}
+
+export function useRun(runId: string | null, callbacks: RunCallbacks = {}): RunHandle {
   const modelRef = useRef<RunModel | null>(null);
   const controllerRef = useRef<AbortController | null>(null);
   const timerRef = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const onEventRef = useRef(onEvent);
-  onEventRef.current = onEvent;
+  const callbacksRef = useRef(callbacks);
+  callbacksRef.current = callbacks;
+  /** seq of the last event in the WAL when the run was opened. */
+  const catchUpRef = useRef(-1);
   const [, setVersion] = useState(0);
   const [stream, setStream] = useState<StreamState | null>(null);
   const [replaying, setReplaying] = useState(false);
@@ -49,7 +60,9 @@ export function useRun(runId: string | null, onEvent?: (model: RunModel, type: s
       onEvent: (event) => {
         if (modelRef.current !== model) return;
         if (applyEvent(model, event)) {
-          onEventRef.current?.(model, event.type);
+          const live = event.seq > catchUpRef.current;
+          callbacksRef.current.onEvent?.(model, event.type, live);
+          if (!live && event.seq === catchUpRef.current) callbacksRef.current.onCaughtUp?.(model);
           render();
         }
       },
@@ -70,8 +83,20 @@ export function useRun(runId: string | null, onEvent?: (model: RunModel, type: s
     modelRef.current = model;
     setReplaying(false);
     setVersion((v) => v + 1);
-    start(model);
+    catchUpRef.current = -1;
+    let cancelled = false;
+    api
+      .getRun(runId)
+      .then((run) => {
+        catchUpRef.current = run.last_seq;
+        model.forkedFrom = run.forked_from ? { runId: run.forked_from.run_id, seq: run.forked_from.seq } : null;
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        if (!cancelled && modelRef.current === model) start(model);
+      });
     return () => {
+      cancelled = true;
       controllerRef.current?.abort();
       if (timerRef.current !== null) clearTimeout(timerRef.current);
       timerRef.current = null;
