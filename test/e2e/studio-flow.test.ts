@@ -196,6 +196,7 @@ describe.skipIf(skipReason !== null)(skipLabel("Studio in a real browser", skipR
   }, STEP_TIMEOUT_MS);
 
   test("is usable in a narrow window", async () => {
+    await page.emulateMedia({ reducedMotion: "reduce" });
     await page.setViewportSize({ width: 420, height: 800 });
     await browser.screenshot(page, "narrow window");
     await page.getByRole("button", { name: "Sessions" }).click();

@@ -39,7 +39,7 @@ export interface ApprovalInfo {
   reason: string | null;
 }
 
-export type ToolStatus = "requested" | "waiting_approval" | "denied" | "running" | "ok" | "failed";
+export type ToolStatus = "requested" | "waiting_approval" | "denied" | "running" | "ok" | "failed" | "cancelled";
 
 export interface ToolItem {
   kind: "tool";
@@ -440,7 +440,9 @@ export function applyEvent(model: RunModel, event: RunEvent): boolean {
       } else {
         model.status = "waiting_human";
       }
-      for (const item of model.items) if (item.kind === "tool" && (item.status === "waiting_approval" || item.status === "running")) item.status = "failed";
+      // Calls the run ended in the middle of never finished: cancelled with the run, else failed.
+      const unfinished: ToolStatus = event.type === "run_cancelled" ? "cancelled" : "failed";
+      for (const item of model.items) if (item.kind === "tool" && (item.status === "waiting_approval" || item.status === "running" || item.status === "requested")) item.status = unfinished;
       model.items.push({ kind: "end", key, seq: event.seq, type: event.type, text });
       status(model, event, event.type === "run_completed" ? "Completed" : text, event.type === "run_completed" ? "ok" : event.type === "run_waiting_human" ? "warn" : "err");
       break;

@@ -44,6 +44,7 @@ const TOOL_STATUS: Record<ToolItem["status"], { label: string; cls: string }> = 
   running: { label: "running", cls: "info" },
   ok: { label: "ok", cls: "ok" },
   failed: { label: "failed", cls: "err" },
+  cancelled: { label: "cancelled", cls: "err" },
 };
 
 export function ApprovalButtons(props: { approvalKey: string; decide: TimelineActions["decide"]; compact?: boolean }) {
