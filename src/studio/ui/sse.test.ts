@@ -77,6 +77,28 @@ describe("followRun", () => {
     expect(statuses).toEqual([]);
   });
 
+  test("a connection dropped right after the run's end does not reconnect to a finished run", async () => {
+    let streams = 0;
+    const fakeFetch = (async (url: string) => {
+      if (url === "/api/v1/runs/run_1") return Response.json({ status: "completed", last_seq: 1 });
+      streams += 1;
+      let pulls = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulls += 1;
+          if (pulls === 1) controller.enqueue(new TextEncoder().encode(frames([event(0, "run_started"), event(1, "run_completed")])));
+          else controller.error(new TypeError("network changed"));
+        },
+      });
+      return new Response(body);
+    }) as unknown as typeof fetch;
+    const states: StreamState["kind"][] = [];
+    const last = await followRun("run_1", { after: -1, signal: new AbortController().signal, onEvent: () => {}, onState: (s) => states.push(s.kind), fetch: fakeFetch, backoffMs: () => 1 });
+    expect(last).toBe(1);
+    expect(streams).toBe(1);
+    expect(states.at(-1)).toBe("ended");
+  });
+
   test("stops with a readable failure on a 404", async () => {
     const fakeFetch = (async () => Response.json({ detail: { kind: "not_found", message: 'Cannot find run "x"', details: {} } }, { status: 404 })) as unknown as typeof fetch;
     const states: StreamState[] = [];

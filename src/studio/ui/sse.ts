@@ -113,7 +113,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-const ACTIVE = new Set(["queued", "running", "waiting_approval"]);
+const ACTIVE = new Set(["queued", "running", "waiting_approval", "waiting_human"]);
 
 /** Whether the run goes on after `last` (still active, or its WAL has more events). */
 async function stillGoing(doFetch: typeof fetch, runId: string, last: number, signal: AbortSignal): Promise<boolean> {
@@ -133,9 +133,15 @@ export async function followRun(runId: string, options: FollowOptions): Promise<
   const state = (s: StreamState) => options.onState?.(s);
   while (!options.signal.aborted) {
     attempt += 1;
-    state({ kind: "connecting", attempt });
     let reason = "the connection closed before the run ended";
     try {
+      // After the run's end, reconnect only while the run goes on (a fork's copied end, a resume):
+      // the server keeps a stream resumed past a terminal event open, waiting for a new segment.
+      if (terminal !== null && !(await stillGoing(doFetch, runId, last, options.signal))) {
+        state({ kind: "ended", terminal });
+        return last;
+      }
+      state({ kind: "connecting", attempt });
       const headers: Record<string, string> = { accept: "text/event-stream" };
       if (last >= 0) headers["last-event-id"] = String(last);
       const response = await doFetch(`/api/v1/runs/${encodeURIComponent(runId)}/events/stream`, { headers, signal: options.signal, credentials: "same-origin" });
@@ -171,11 +177,8 @@ export async function followRun(runId: string, options: FollowOptions): Promise<
         }
       }
       if (terminal !== null) {
-        if (!(await stillGoing(doFetch, runId, last, options.signal))) {
-          state({ kind: "ended", terminal });
-          return last;
-        }
         attempt = 0;
+        await sleep(100, options.signal);
         continue;
       }
     } catch (error) {
