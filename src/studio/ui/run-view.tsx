@@ -42,7 +42,7 @@ export function RunView(props: RunViewProps) {
 
   const onEvent = (model: RunModel, type: string, live: boolean) => {
     if (!live) return;
-    if (type === "approval_requested" && !handleRef.replaying) {
+    if (type === "approval_requested") {
       setModalOpen(true);
       setTab("approvals");
     }
@@ -61,7 +61,6 @@ export function RunView(props: RunViewProps) {
     }
   };
   const handle = useRun(props.runId, { onEvent, onCaughtUp });
-  const handleRef = handle;
   const model = handle.model;
   const scrollRef = useRef<HTMLDivElement>(null);
   const stickRef = useRef(true);
