@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { checkFrontmatter, frontmatterOfText } from "../skills/skill-md.ts";
-import { lintSkillText, renderStudioSkillMd } from "./skill-authoring.ts";
+import { renderStudioSkillMd } from "../skills/studio-skill-md.ts";
+import { lintSkillText } from "./skill-authoring.ts";
 
 async function parsed(text: string) {
   const front = await frontmatterOfText(text, 65536);

@@ -16,7 +16,8 @@ import { dirname, join } from "node:path";
 import { resolveInWorkspace } from "../config/paths.ts";
 import { lintSkillMd } from "../skills/lint.ts";
 import { isValidSkillName, SKILL_NAME_RULE } from "../skills/mentions.ts";
-import { checkFrontmatter, collapseWhitespace, frontmatterOfText } from "../skills/skill-md.ts";
+import { checkFrontmatter, frontmatterOfText } from "../skills/skill-md.ts";
+import { renderStudioSkillMd, type NewSkill } from "../skills/studio-skill-md.ts";
 import { syncDirectory } from "../tools/atomic-write.ts";
 import { HttpError } from "./errors.ts";
 import { issueView, type IssueView, type ScanContext } from "./session-skills.ts";
@@ -25,33 +26,6 @@ import { tempPathFor } from "./storage/json-file.ts";
 
 /** Largest SKILL.md the Studio reads or writes. */
 export const MAX_SKILL_MD_BYTES = 1024 * 1024;
-
-export interface NewSkill {
-  name: string;
-  description: string;
-  title?: string | null | undefined;
-  body_markdown?: string | undefined;
-}
-
-/** The SKILL.md text of a Studio-created skill (spec 12.4 layout). */
-export function renderStudioSkillMd(skill: NewSkill): string {
-  const title = collapseWhitespace(skill.title ?? "") || `Skill：${skill.name}`;
-  const body = (skill.body_markdown ?? "").replace(/^\n+|\n+$/g, "");
-  const lines = [
-    "---",
-    `name: ${skill.name}`,
-    `description: ${JSON.stringify(skill.description.trim())}`,
-    "metadata:",
-    `  short-description: ${JSON.stringify(title)}`,
-    '  generated-by: "skills-runtime-studio-mvp"',
-    "---",
-    "",
-    `# ${title}`,
-    "",
-  ];
-  if (body !== "") lines.push(body, "");
-  return lines.join("\n");
-}
 
 /** The folder a new skill goes to: `target` (default: the first source) must be one of `sources`. */
 export async function targetSource(context: ScanContext, sources: readonly string[], target: string | null | undefined, sessionId: string): Promise<string> {

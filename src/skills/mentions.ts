@@ -15,15 +15,11 @@
  */
 import { z } from "zod";
 import { SkillError } from "./issues.ts";
+import { NAME_PATTERN, NAMESPACE_PATTERN } from "./mention-grammar.ts";
 
-const SEGMENT = "[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])";
-const NAMESPACE = `${SEGMENT}(?::${SEGMENT}){0,6}`;
-const NAME = "[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])";
+export { isValidNamespace, isValidSegment, isValidSkillName, NAMESPACE_RULE, SKILL_NAME_RULE } from "./mention-grammar.ts";
 
-const MENTION_RE = new RegExp(`\\$\\[(${NAMESPACE})\\]\\.(${NAME})`, "g");
-const SEGMENT_RE = new RegExp(`^${SEGMENT}$`);
-const NAMESPACE_RE = new RegExp(`^${NAMESPACE}$`);
-const NAME_RE = new RegExp(`^${NAME}$`);
+const MENTION_RE = new RegExp(`\\$\\[(${NAMESPACE_PATTERN})\\]\\.(${NAME_PATTERN})`, "g");
 
 /** The reference's mention object. */
 export const SkillMention = z.object({
@@ -33,25 +29,6 @@ export const SkillMention = z.object({
   mention_text: z.string(),
 });
 export type SkillMention = z.infer<typeof SkillMention>;
-
-/** A namespace segment: 2..64 chars of [a-z0-9-], letter or digit at both ends. */
-export function isValidSegment(value: string): boolean {
-  return SEGMENT_RE.test(value);
-}
-
-/** A namespace: 1..7 valid segments joined by `:`. */
-export function isValidNamespace(value: string): boolean {
-  return NAMESPACE_RE.test(value);
-}
-
-/** A skill name: 2..64 chars of [a-z0-9_-], letter or digit at both ends. */
-export function isValidSkillName(value: string): boolean {
-  return NAME_RE.test(value);
-}
-
-export const SKILL_NAME_RULE = "2..64 characters of [a-z0-9_-], starting and ending with a lowercase letter or digit";
-export const NAMESPACE_RULE =
-  "1..7 segments joined by ':', each 2..64 characters of [a-z0-9-] starting and ending with a lowercase letter or digit";
 
 /** Every valid mention in `text`, de-duplicated, in first-seen order. Never throws. */
 export function extractMentions(text: string): SkillMention[] {

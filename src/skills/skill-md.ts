@@ -19,7 +19,10 @@
 import { open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import YAML from "yaml";
+import { collapseWhitespace } from "../util/text.ts";
 import { isValidSkillName, SKILL_NAME_RULE } from "./mentions.ts";
+
+export { collapseWhitespace };
 
 export type FrontmatterProblem = "frontmatter_missing" | "frontmatter_unterminated" | "frontmatter_too_large" | "frontmatter_not_utf8";
 
@@ -60,10 +63,6 @@ export function parseFrontmatterYaml(text: string): { data: Record<string, unkno
   return { data: isPlainObject(value) ? value : {}, yamlError: error };
 }
 
-/** Collapse whitespace runs to single spaces and trim (Python's `" ".join(s.split())`). */
-export function collapseWhitespace(text: string): string {
-  return text.split(/\s+/u).filter(Boolean).join(" ");
-}
 
 /**
  * Walk the lines of a byte source and return the front matter. `next()` yields successive chunks

@@ -4,6 +4,7 @@
  * approval stays answerable inline in the timeline.
  */
 import { useState } from "hono/jsx/dom";
+import { useAction } from "./hooks.ts";
 import type { Decision } from "./api.ts";
 import { Dialog } from "./dialog.tsx";
 import { describeApproval, prettyJson } from "./format.ts";
@@ -11,21 +12,12 @@ import type { ApprovalInfo } from "./run-model.ts";
 
 export function ApprovalModal(props: { approvals: ApprovalInfo[]; decide: (key: string, decision: Decision) => Promise<void>; onClose: () => void }) {
   const [index, setIndex] = useState(0);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const current = props.approvals[Math.min(index, props.approvals.length - 1)];
   if (!current) return null;
   const risk = current.request.risk as { risk_level?: string; reason?: string } | undefined;
   const justification = typeof current.request.justification === "string" ? current.request.justification : null;
-  const go = (decision: Decision) => {
-    setBusy(true);
-    setError(null);
-    props
-      .decide(current.key, decision)
-      .then(() => setIndex(0))
-      .catch((e: Error) => setError(e.message))
-      .finally(() => setBusy(false));
-  };
+  const go = (decision: Decision) => run(() => props.decide(current.key, decision).then(() => setIndex(0)));
   return (
     <Dialog
       title={

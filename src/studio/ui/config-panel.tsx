@@ -1,23 +1,13 @@
 /** The Config tab: the effective config of the session's runs, where each value came from, and the open run's config summary. */
-import { useEffect, useState } from "hono/jsx/dom";
-import { api, type EffectiveConfig } from "./api.ts";
+import { useState } from "hono/jsx/dom";
+import { api } from "./api.ts";
 import { prettyJson } from "./format.ts";
+import { useLoad } from "./hooks.ts";
 
 export function ConfigPanel(props: { sessionId: string; runSummary: Record<string, unknown> | null }) {
-  const [config, setConfig] = useState<EffectiveConfig | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: config, error } = useLoad(() => api.getConfig(props.sessionId), [props.sessionId]);
   const [filter, setFilter] = useState("");
   const [showRaw, setShowRaw] = useState(false);
-  useEffect(() => {
-    let live = true;
-    api
-      .getConfig(props.sessionId)
-      .then((c) => live && (setConfig(c), setError(null)))
-      .catch((e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [props.sessionId]);
   const sources = config ? Object.entries(config.sources).filter(([key, source]) => !filter || key.includes(filter) || source.includes(filter)) : [];
   return (
     <div class="stack" data-testid="config-panel">

@@ -161,7 +161,7 @@ export function InfoDock(props: InfoDockProps) {
                 {model.startedAt && model.endedAt ? ` · ${formatDuration(Date.parse(model.endedAt) - Date.parse(model.startedAt))}` : ""}
               </div>
               <ul class="status-lines">
-                {model.status_lines.slice(-60).map((line) => (
+                {model.statusLines.slice(-60).map((line) => (
                   <li class={line.level}>
                     <span class="muted">{formatTime(line.timestamp)}</span> {line.text}
                   </li>

@@ -1,7 +1,7 @@
 /** The History tab: every run of the session, newest first, with status, task, duration and tokens. */
-import { useEffect, useState } from "hono/jsx/dom";
-import { api, type RunSummary } from "./api.ts";
+import { api } from "./api.ts";
 import { formatDateTime, formatDuration, formatTokens, truncate } from "./format.ts";
+import { useLoad } from "./hooks.ts";
 import { StatusPill } from "./status-pill.tsx";
 
 export interface RunHistoryProps {
@@ -15,18 +15,7 @@ export interface RunHistoryProps {
 }
 
 export function RunHistory(props: RunHistoryProps) {
-  const [runs, setRuns] = useState<RunSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    api
-      .listRuns(props.sessionId)
-      .then((list) => live && (setRuns(list), setError(null)))
-      .catch((e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [props.sessionId, props.refreshKey]);
+  const { data: runs, error } = useLoad(() => api.listRuns(props.sessionId), [props.sessionId, props.refreshKey]);
   if (error) return <div class="alert err">{error}</div>;
   if (runs === null) return <div class="skeleton" />;
   if (runs.length === 0) return <div class="empty">No runs in this session yet. Type a task below and press Enter.</div>;

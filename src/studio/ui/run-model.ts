@@ -103,7 +103,7 @@ export interface RunModel {
   /** Approvals requested and not yet decided, by key. */
   pending: Map<string, ApprovalInfo>;
   approvals: ApprovalInfo[];
-  status_lines: StatusLine[];
+  statusLines: StatusLine[];
   /** Open human questions by call id. */
   openQuestions: Map<string, HumanItem>;
   plan: PlanItem | null;
@@ -129,7 +129,7 @@ export function newRunModel(runId: string): RunModel {
     workspaceRoot: null,
     pending: new Map(),
     approvals: [],
-    status_lines: [],
+    statusLines: [],
     openQuestions: new Map(),
     plan: null,
     forkedFrom: null,
@@ -190,8 +190,8 @@ function closeText(model: RunModel): void {
 }
 
 function status(model: RunModel, event: RunEvent, text: string, level: StatusLine["level"] = "info"): void {
-  model.status_lines.push({ seq: event.seq, timestamp: event.timestamp, text, level });
-  if (model.status_lines.length > 200) model.status_lines.splice(0, model.status_lines.length - 200);
+  model.statusLines.push({ seq: event.seq, timestamp: event.timestamp, text, level });
+  if (model.statusLines.length > 200) model.statusLines.splice(0, model.statusLines.length - 200);
 }
 
 function humanQuestions(payload: Record<string, unknown>): HumanQuestionView[] {

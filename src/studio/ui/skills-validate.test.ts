@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { renderStudioSkillMd } from "../../server/skill-authoring.ts";
+import { renderStudioSkillMd } from "../../skills/studio-skill-md.ts";
 import { isValidSkillName as engineIsValid, SKILL_NAME_RULE as ENGINE_RULE } from "../../skills/mentions.ts";
 import { createRequest, draftProblems, isValidSkillName, renderSkillMd, SKILL_NAME_RULE, skillNameProblem, suggestSkillName } from "./skills-validate.ts";
 

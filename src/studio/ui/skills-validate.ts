@@ -1,18 +1,12 @@
 /**
- * Client-side rules of the "New skill" form (pure). The name rule mirrors the engine's
- * `isValidSkillName` (src/skills/mentions.ts) and `renderSkillMd` mirrors the server's
- * `renderStudioSkillMd` (src/server/skill-authoring.ts), so the live lint sees the text the
- * server will write. The tests compare both against the engine's own functions.
+ * Client-side rules of the "New skill" form (pure). The name rule is the engine's own
+ * (src/skills/mention-grammar.ts) and the SKILL.md text is the server's own layout
+ * (src/skills/studio-skill-md.ts), so the live lint sees the text the server will write.
  */
+import { isValidSkillName, SKILL_NAME_RULE } from "../../skills/mention-grammar.ts";
+import { renderStudioSkillMd } from "../../skills/studio-skill-md.ts";
 
-const NAME_RE = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])$/;
-
-export const SKILL_NAME_RULE = "2..64 characters of [a-z0-9_-], starting and ending with a lowercase letter or digit";
-
-/** A skill name: 2..64 chars of [a-z0-9_-], letter or digit at both ends (the engine's rule). */
-export function isValidSkillName(value: string): boolean {
-  return NAME_RE.test(value);
-}
+export { isValidSkillName, SKILL_NAME_RULE };
 
 /** Why `value` is not a valid skill name, in words a form can show; null when it is valid. */
 export function skillNameProblem(value: string): string | null {
@@ -46,26 +40,9 @@ export interface SkillDraft {
   body: string;
 }
 
-const collapseWhitespace = (text: string) => text.split(/\s+/u).filter(Boolean).join(" ");
-
-/** The SKILL.md text the server writes for a new skill (same layout as `renderStudioSkillMd`). */
+/** The SKILL.md text the server writes for a new skill. */
 export function renderSkillMd(draft: SkillDraft): string {
-  const title = collapseWhitespace(draft.title) || `Skill：${draft.name}`;
-  const body = draft.body.replace(/^\n+|\n+$/g, "");
-  const lines = [
-    "---",
-    `name: ${draft.name}`,
-    `description: ${JSON.stringify(draft.description.trim())}`,
-    "metadata:",
-    `  short-description: ${JSON.stringify(title)}`,
-    '  generated-by: "skills-runtime-studio-mvp"',
-    "---",
-    "",
-    `# ${title}`,
-    "",
-  ];
-  if (body !== "") lines.push(body, "");
-  return lines.join("\n");
+  return renderStudioSkillMd({ name: draft.name, description: draft.description, title: draft.title, body_markdown: draft.body });
 }
 
 export interface DraftProblems {

@@ -6,6 +6,7 @@
 import { useState } from "hono/jsx/dom";
 import type { Decision } from "./api.ts";
 import { describeApproval, formatDuration, prettyJson, truncate } from "./format.ts";
+import { useAction } from "./hooks.ts";
 import { Icon } from "./icons.tsx";
 import type { HumanItem, RunModel, SandboxEvidence, TimelineItem, ToolItem } from "./run-model.ts";
 
@@ -48,16 +49,8 @@ const TOOL_STATUS: Record<ToolItem["status"], { label: string; cls: string }> = 
 };
 
 export function ApprovalButtons(props: { approvalKey: string; decide: TimelineActions["decide"]; compact?: boolean }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const go = (decision: Decision) => {
-    setBusy(true);
-    setError(null);
-    props
-      .decide(props.approvalKey, decision)
-      .catch((e: Error) => setError(e.message))
-      .finally(() => setBusy(false));
-  };
+  const { busy, error, run } = useAction();
+  const go = (decision: Decision) => run(() => props.decide(props.approvalKey, decision));
   return (
     <div class="stack">
       <div class="row wrap">
@@ -150,17 +143,11 @@ function HumanEntry(props: { item: HumanItem; open: boolean; actions: TimelineAc
   const { item } = props;
   const questions = item.questions.length > 0 ? item.questions : [{ id: null, header: null, question: item.question ?? "", options: item.choices ?? [] }];
   const [drafts, setDrafts] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const answered = new Map(item.answers.map((a) => [a.questionId ?? "", a.answer]));
   const send = (qid: string | null, value: string) => {
     if (!value.trim() && !item.isEnvVar) return;
-    setBusy(true);
-    setError(null);
-    props.actions
-      .answer(item, qid, value)
-      .catch((e: Error) => setError(e.message))
-      .finally(() => setBusy(false));
+    run(() => props.actions.answer(item, qid, value));
   };
   return (
     <div class={`entry human${props.open ? " open-question" : ""}`} data-testid="human-request">
